@@ -1,0 +1,113 @@
+package io.tracefold.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanId;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceId;
+import io.opentelemetry.api.trace.TraceState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class LineageCodecTest {
+
+  @Test
+  void encode_decode_roundTrips() {
+    Lineage lineage = lineage(new SplittableRandom(1), 7);
+    assertThat(Lineage.decode(lineage.encode())).isEqualTo(lineage);
+  }
+
+  @Test
+  void decode_emptyOrNull_isEmptyAndNotCorrupt() {
+    assertThat(Lineage.decode(null)).isSameAs(Lineage.empty());
+    assertThat(Lineage.decode("")).isSameAs(Lineage.empty());
+  }
+
+  @Test
+  void decode_wrongTypeOrVersion_isEmptyAndCounted() {
+    assertThat(Lineage.decode(42).corrupt()).isEqualTo(1);
+    assertThat(Lineage.decode(42).isEmpty()).isTrue();
+    String encoded = lineage(new SplittableRandom(2), 3).encode();
+    Lineage future = Lineage.decode("tf9" + encoded.substring(3));
+    assertThat(future.isEmpty()).isTrue();
+    assertThat(future.corrupt()).isEqualTo(1);
+  }
+
+  @Test
+  void decode_badPeaks_keepsValidOnesAndCountsTheRest() {
+    Lineage lineage = lineage(new SplittableRandom(3), 4);
+    String encoded = lineage.encode();
+    String[] halves = encoded.split("\\|");
+    String[] peaks = halves[7].split(";");
+    peaks[1] = peaks[1].replace(',', 'x');
+    peaks[2] = "0," + "0".repeat(50) + ",1,1,1"; // all-zero ids: invalid context
+    halves[7] = String.join(";", peaks);
+    Lineage decoded = Lineage.decode(String.join("|", halves));
+
+    assertThat(decoded.peaks()).containsExactly(lineage.peaks().get(0), lineage.peaks().get(3));
+    assertThat(decoded.corrupt()).isEqualTo(2);
+    assertThat(decoded.coveredSequence()).isEqualTo(lineage.coveredSequence());
+  }
+
+  @Property(tries = 2000)
+  void decode_anyMutation_neverThrowsAndKeepsOnlyValidPeaks(
+      @ForAll @IntRange(min = 0, max = 5) int peaks,
+      @ForAll @IntRange(min = 0, max = 400) int position,
+      @ForAll char replacement,
+      @ForAll @IntRange(min = 0, max = 2) int mutation) {
+    Lineage lineage = lineage(new SplittableRandom(position), peaks);
+    String encoded = lineage.encode();
+    int at = Math.min(position, encoded.length());
+    String mutated;
+    if (mutation == 0) {
+      mutated = encoded.substring(0, at) + replacement + encoded.substring(Math.min(encoded.length(), at + 1));
+    } else if (mutation == 1) {
+      mutated = encoded.substring(0, at);
+    } else {
+      mutated = encoded.substring(0, at) + replacement + encoded.substring(at);
+    }
+
+    Lineage decoded = Lineage.decode(mutated);
+
+    assertThat(decoded.peaks().size() + decoded.corrupt()).isLessThanOrEqualTo(Math.max(1, peaks + 1));
+    for (LineageNode node : decoded.peaks()) {
+      assertThat(node.spanContext().isValid()).isTrue();
+      assertThat(node.firstSequence()).isLessThanOrEqualTo(node.lastSequence());
+    }
+  }
+
+  @Test
+  void encode_isCompact() {
+    // Bounded by the number of peaks: under 80 characters each.
+    Lineage lineage = lineage(new SplittableRandom(4), 100);
+    assertThat(lineage.encode().length()).isLessThan(40 + 100 * 80);
+  }
+
+  static Lineage lineage(SplittableRandom random, int peaks) {
+    List<LineageNode> nodes = new ArrayList<>();
+    long sequence = 0;
+    for (int i = 0; i < peaks; i++) {
+      SpanContext context =
+          SpanContext.create(
+              TraceId.fromLongs(random.nextLong(), random.nextLong() | 1),
+              SpanId.fromLong(random.nextLong() | 1),
+              TraceFlags.getSampled(),
+              TraceState.getDefault());
+      long contributors = 1 + random.nextInt(128);
+      nodes.add(new LineageNode(toRemote(context), peaks - i, contributors, sequence, sequence + contributors - 1));
+      sequence += contributors;
+    }
+    return Lineage.of(nodes, sequence - 1, sequence, 3, 4, 5, 0);
+  }
+
+  private static SpanContext toRemote(SpanContext context) {
+    return SpanContext.createFromRemoteParent(
+        context.getTraceId(), context.getSpanId(), context.getTraceFlags(), context.getTraceState());
+  }
+}
