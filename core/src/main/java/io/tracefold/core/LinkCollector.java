@@ -95,6 +95,16 @@ public final class LinkCollector {
     countEvent(eventSequence);
   }
 
+  /**
+   * Counts {@code count} events that contributed to the state but whose contexts cannot be read
+   * any more (e.g. summarised by a snapshot that carries no provenance), as missing.
+   */
+  public void addMissing(long count) {
+    if (count > 0) {
+      missing += count;
+    }
+  }
+
   /** Forgets everything collected, keeping the allocated capacity. */
   public void reset() {
     Arrays.fill(table, 0);
