@@ -1,0 +1,198 @@
+package io.tracefold.axon;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.tracefold.core.LinkLimits;
+import io.tracefold.core.Tracefold;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.AggregateConfiguration;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.Configurer;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventsourcing.AggregateFactory;
+import org.axonframework.eventsourcing.AggregateSnapshotter;
+import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.lifecycle.Phase;
+import org.axonframework.modelling.command.DefaultRepositorySpanFactory;
+import org.axonframework.modelling.command.RepositorySpanFactory;
+import org.axonframework.modelling.command.inspection.AggregateMetaModelFactory;
+import org.axonframework.eventsourcing.SnapshotterSpanFactory;
+import org.axonframework.tracing.SpanFactory;
+
+/**
+ * Entry point of Tracefold for Axon Framework 4: one {@link ConfigurerModule} that enables traced
+ * state reconstruction for every aggregate annotated with {@link TracedAggregate}.
+ *
+ * <pre>{@code
+ * Configurer configurer = DefaultConfigurer.defaultConfiguration()
+ *     .configureAggregate(Order.class)
+ *     .configureEmbeddedEventStore(c -> new InMemoryEventStorageEngine());
+ * AxonTracefold.create(openTelemetry).configureModule(configurer);
+ * }</pre>
+ *
+ * <p>What it registers on the {@link Configurer}:
+ *
+ * <ul>
+ *   <li>the {@link SpanFactory}: OpenTelemetry spans for commands, events, loads and snapshots
+ *       through the given {@code OpenTelemetry} (never {@code GlobalOpenTelemetry}), and the W3C
+ *       {@code traceparent}/{@code tracestate} in every message's metadata ({@code baggage} only
+ *       for allowlisted keys);
+ *   <li>a fallback that gives each event its publish span and context when the event store was
+ *       built without the event-bus span factory (the plain {@code configureEmbeddedEventStore});
+ *   <li>the {@link RepositorySpanFactory} and {@link AggregateMetaModelFactory} through which every
+ *       rehydration of a traced aggregate links its {@code initializeState} span to all
+ *       contributing event spans (lineage spans beyond the link budget, per-aggregate checkpoints
+ *       so repeated loads stay O(1) spans);
+ *   <li>the {@link Snapshotter}: Axon's {@link AggregateSnapshotter}, whose snapshots of traced
+ *       aggregates carry their provenance in metadata.
+ * </ul>
+ *
+ * <p>Components the user registers after this module replace Tracefold's (last registration wins in
+ * Axon); a custom snapshotter then loses snapshot provenance, which later loads count as missing.
+ */
+public final class AxonTracefold implements ConfigurerModule {
+
+  /** Default number of aggregates whose lineage checkpoint is remembered in memory. */
+  public static final int DEFAULT_CHECKPOINT_CACHE_SIZE = 10_000;
+
+  private final Tracefold tracefold;
+  private final TracefoldSpanFactory spanFactory;
+  private final LineageCheckpoints checkpoints;
+
+  private AxonTracefold(Builder builder) {
+    this.tracefold = Tracefold.builder(builder.openTelemetry).setLinkLimits(builder.linkLimits).build();
+    this.spanFactory =
+        new TracefoldSpanFactory(
+            tracefold.getTracer(), Set.copyOf(builder.baggageAllowlist), builder.copyMetadataToSpanAttributes);
+    this.checkpoints = new LineageCheckpoints(builder.checkpointCacheSize);
+  }
+
+  /** Returns an instance with default settings that emits through {@code openTelemetry}. */
+  public static AxonTracefold create(OpenTelemetry openTelemetry) {
+    return builder(openTelemetry).build();
+  }
+
+  /** Returns a builder that emits through {@code openTelemetry}. */
+  public static Builder builder(OpenTelemetry openTelemetry) {
+    return new Builder(openTelemetry);
+  }
+
+  /** Returns the core engine this module links with. */
+  public Tracefold tracefold() {
+    return tracefold;
+  }
+
+  /**
+   * Returns Tracefold's Axon {@link SpanFactory}, for wiring by hand (e.g. an event store built
+   * with {@code EmbeddedEventStore.builder().spanFactory(..)}).
+   */
+  public SpanFactory spanFactory() {
+    return spanFactory;
+  }
+
+  @Override
+  public void configureModule(Configurer configurer) {
+    configurer.configureSpanFactory(c -> spanFactory);
+    configurer.registerComponent(
+        RepositorySpanFactory.class,
+        c -> new AxonRehydration(
+            DefaultRepositorySpanFactory.builder().spanFactory(c.spanFactory()).build(), tracefold, checkpoints));
+    configurer.registerComponent(
+        AggregateMetaModelFactory.class, c -> new TracedAggregateMetaModelFactory(c, tracefold));
+    configurer.configureSnapshotter(this::snapshotter);
+    configurer.onInitialize(
+        config -> config.onStart(
+            Phase.LOCAL_MESSAGE_HANDLER_REGISTRATIONS,
+            () -> config.eventBus()
+                .registerDispatchInterceptor(new EventContextInterceptor(tracefold.getTracer(), spanFactory))));
+  }
+
+  /** Axon's default snapshotter (as {@code DefaultConfigurer} builds it), with snapshot provenance. */
+  private Snapshotter snapshotter(Configuration config) {
+    List<AggregateFactory<?>> factories = new ArrayList<>();
+    Class<?> firstType = null;
+    for (AggregateConfiguration<?> aggregate : config.findModules(AggregateConfiguration.class)) {
+      factories.add(aggregate.aggregateFactory());
+      if (firstType == null) {
+        firstType = aggregate.aggregateType();
+      }
+    }
+    if (firstType == null) {
+      return (aggregateType, aggregateIdentifier) -> {};
+    }
+    AggregateSnapshotter.Builder builder =
+        AggregateSnapshotter.builder()
+            .eventStore(config.eventStore())
+            .transactionManager(config.getComponent(TransactionManager.class))
+            .aggregateFactories(factories)
+            .repositoryProvider(config::repository)
+            .parameterResolverFactory(config.parameterResolverFactory())
+            .spanFactory(config.getComponent(SnapshotterSpanFactory.class))
+            .handlerDefinition(config.handlerDefinition(firstType));
+    return new TracefoldSnapshotter(builder, tracefold, checkpoints);
+  }
+
+  /** Builder of {@link AxonTracefold}; validates eagerly. */
+  public static final class Builder {
+    private final OpenTelemetry openTelemetry;
+    private LinkLimits linkLimits = LinkLimits.getDefault();
+    private List<String> baggageAllowlist = List.of();
+    private boolean copyMetadataToSpanAttributes;
+    private int checkpointCacheSize = DEFAULT_CHECKPOINT_CACHE_SIZE;
+
+    private Builder(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+    }
+
+    /** Sets the default link budget and overflow policy; {@link TracedAggregate} may override them. */
+    public Builder setLinkLimits(LinkLimits linkLimits) {
+      this.linkLimits = Objects.requireNonNull(linkLimits, "linkLimits");
+      return this;
+    }
+
+    /**
+     * Sets the baggage keys that may be written into event metadata. Event stores are durable, so
+     * by default no baggage is persisted at all.
+     */
+    public Builder setBaggageAllowlist(Collection<String> keys) {
+      Objects.requireNonNull(keys, "baggageAllowlist");
+      for (String key : keys) {
+        Objects.requireNonNull(key, "baggageAllowlist must not contain null");
+      }
+      this.baggageAllowlist = List.copyOf(keys);
+      return this;
+    }
+
+    /**
+     * Sets whether Axon's metadata attribute provider may copy message metadata into span
+     * attributes (off by default: metadata is user data).
+     */
+    public Builder setCopyMetadataToSpanAttributes(boolean copy) {
+      this.copyMetadataToSpanAttributes = copy;
+      return this;
+    }
+
+    /**
+     * Sets how many aggregates' lineage checkpoints are remembered in memory (0 disables it: every
+     * load then re-emits the lineage of its uncovered history).
+     *
+     * @throws IllegalArgumentException if {@code size < 0}
+     */
+    public Builder setCheckpointCacheSize(int size) {
+      if (size < 0) {
+        throw new IllegalArgumentException("checkpointCacheSize must not be negative, was " + size);
+      }
+      this.checkpointCacheSize = size;
+      return this;
+    }
+
+    /** Returns the module. */
+    public AxonTracefold build() {
+      return new AxonTracefold(this);
+    }
+  }
+}

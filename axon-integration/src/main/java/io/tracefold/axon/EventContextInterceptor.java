@@ -1,0 +1,57 @@
+package io.tracefold.axon;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.tracefold.core.W3CTraceContext;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.MessageDispatchInterceptor;
+import org.axonframework.tracing.SpanFactory;
+
+/**
+ * Gives every published event a publish span and its {@code traceparent} when the event store was
+ * built without Axon's event-bus span factory (as the plain {@code Configurer}'s
+ * {@code configureEmbeddedEventStore} does). Events that already carry a context, because the store
+ * was wired with the span factory, pass untouched, so each event has exactly one publish span.
+ */
+final class EventContextInterceptor implements MessageDispatchInterceptor<EventMessage<?>> {
+
+  private final Tracer tracer;
+  private final SpanFactory spanFactory;
+
+  EventContextInterceptor(Tracer tracer, SpanFactory spanFactory) {
+    this.tracer = tracer;
+    this.spanFactory = spanFactory;
+  }
+
+  @Override
+  public BiFunction<Integer, EventMessage<?>, EventMessage<?>> handle(List<? extends EventMessage<?>> messages) {
+    return (index, message) -> {
+      try {
+        if (message.getMetaData().containsKey(W3CTraceContext.TRACEPARENT)) {
+          return message;
+        }
+        Span publish =
+            tracer
+                .spanBuilder("EventBus.publishEvent(" + message.getPayloadType().getSimpleName() + ')')
+                .setParent(Context.current())
+                .setSpanKind(SpanKind.PRODUCER)
+                .setAttribute(TracefoldSpanFactory.MESSAGE_ID, message.getIdentifier())
+                .setAttribute(TracefoldSpanFactory.PAYLOAD_TYPE, message.getPayloadType().getName())
+                .startSpan();
+        try (Scope ignored = publish.makeCurrent()) {
+          return spanFactory.propagateContext(message);
+        } finally {
+          publish.end();
+        }
+      } catch (RuntimeException e) {
+        // Fail open: an event without a context is counted at rehydration, never a failed commit.
+        return message;
+      }
+    };
+  }
+}

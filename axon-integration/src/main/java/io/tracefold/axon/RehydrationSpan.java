@@ -1,0 +1,92 @@
+package io.tracefold.axon;
+
+import io.tracefold.core.Lineage;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.tracing.Span;
+import org.axonframework.tracing.SpanScope;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code Repository.initializeState} span of one rehydration. While it is current, the
+ * {@link TracedAggregateModel} of a traced aggregate records every replayed message into it; when
+ * it ends, it links the OpenTelemetry span to the contributors before ending it. Never throws from
+ * tracing code.
+ */
+final class RehydrationSpan implements Span {
+
+  private static final ThreadLocal<RehydrationSpan> CURRENT = new ThreadLocal<>();
+
+  private final Span delegate;
+  private final String aggregateType;
+  private final String aggregateId;
+  private final AxonRehydration rehydration;
+  private @Nullable ReconstructionRecorder recorder;
+  private io.opentelemetry.api.trace.Span otelSpan = io.opentelemetry.api.trace.Span.getInvalid();
+
+  RehydrationSpan(Span delegate, String aggregateType, String aggregateId, AxonRehydration rehydration) {
+    this.delegate = delegate;
+    this.aggregateType = aggregateType;
+    this.aggregateId = aggregateId;
+    this.rehydration = rehydration;
+  }
+
+  /** Returns the rehydration running on this thread, or null. */
+  static @Nullable RehydrationSpan current() {
+    return CURRENT.get();
+  }
+
+  /** Records one replayed message of a traced aggregate. */
+  void record(AggregateTracing tracing, DomainEventMessage<?> message, boolean snapshot) {
+    ReconstructionRecorder current = recorder;
+    if (current == null) {
+      // First message: the initializeState span is current in the OpenTelemetry context now.
+      otelSpan = io.opentelemetry.api.trace.Span.current();
+      current = rehydration.newRecorder(tracing, aggregateType, aggregateId);
+      recorder = current;
+    }
+    current.record(message, snapshot);
+  }
+
+  @Override
+  public Span start() {
+    delegate.start();
+    return this;
+  }
+
+  @Override
+  public SpanScope makeCurrent() {
+    SpanScope scope = delegate.makeCurrent();
+    RehydrationSpan previous = CURRENT.get();
+    CURRENT.set(this);
+    return () -> {
+      if (previous == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(previous);
+      }
+      scope.close();
+    };
+  }
+
+  @Override
+  public void end() {
+    ReconstructionRecorder current = recorder;
+    if (current != null) {
+      Lineage next = current.finish(otelSpan, false);
+      rehydration.remember(aggregateType, aggregateId, next);
+    }
+    delegate.end();
+  }
+
+  @Override
+  public Span recordException(Throwable t) {
+    delegate.recordException(t);
+    return this;
+  }
+
+  @Override
+  public Span addAttribute(String key, String value) {
+    delegate.addAttribute(key, value);
+    return this;
+  }
+}

@@ -1,0 +1,209 @@
+package io.tracefold.axon;
+
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.baggage.BaggageBuilder;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.tracefold.core.ParsedTraceparent;
+import io.tracefold.core.W3CTraceContext;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.tracing.SpanAttributesProvider;
+import org.axonframework.tracing.SpanFactory;
+import org.axonframework.tracing.attributes.MetadataSpanAttributesProvider;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Tracefold's own OpenTelemetry {@link SpanFactory} for Axon: spans for dispatching and handling
+ * messages, and the W3C trace context written into message metadata.
+ *
+ * <p>Why not Axon's {@code axon-tracing-opentelemetry}: its 4.13.0 release is not published where
+ * our users' {@code axon-bom} points, it allocates a HashMap and formats strings per span, copies all
+ * metadata into span attributes, and falls back to {@code GlobalOpenTelemetry} silently. This one
+ * uses the given {@code OpenTelemetry} only, writes {@code traceparent} and {@code tracestate} (and
+ * {@code baggage} restricted to an allowlist), and never copies metadata into attributes unless
+ * asked.
+ */
+final class TracefoldSpanFactory implements SpanFactory {
+
+  static final AttributeKey<String> MESSAGE_ID = AttributeKey.stringKey("axon.message.id");
+  static final AttributeKey<String> MESSAGE_TYPE = AttributeKey.stringKey("axon.message.type");
+  static final AttributeKey<String> PAYLOAD_TYPE = AttributeKey.stringKey("axon.message.payload_type");
+
+  private final Tracer tracer;
+  private final Set<String> baggageAllowlist;
+  private final boolean copyMetadataAttributes;
+  private final List<SpanAttributesProvider> attributeProviders = new CopyOnWriteArrayList<>();
+
+  TracefoldSpanFactory(Tracer tracer, Set<String> baggageAllowlist, boolean copyMetadataAttributes) {
+    this.tracer = tracer;
+    this.baggageAllowlist = baggageAllowlist;
+    this.copyMetadataAttributes = copyMetadataAttributes;
+  }
+
+  @Override
+  public org.axonframework.tracing.Span createRootTrace(Supplier<String> operationNameSupplier) {
+    return new OtelAxonSpan(
+        tracer.spanBuilder(operationNameSupplier.get()).setNoParent().setSpanKind(SpanKind.INTERNAL));
+  }
+
+  @Override
+  public org.axonframework.tracing.Span createHandlerSpan(
+      Supplier<String> operationNameSupplier,
+      Message<?> parentMessage,
+      boolean isChildTrace,
+      Message<?>... linkedParents) {
+    SpanBuilder builder = tracer.spanBuilder(name(operationNameSupplier, parentMessage)).setSpanKind(SpanKind.CONSUMER);
+    SpanContext remote = extract(parentMessage);
+    if (isChildTrace && remote != null) {
+      builder.setParent(Context.root().with(Span.wrap(remote)));
+    } else {
+      builder.setNoParent();
+      if (remote != null) {
+        builder.addLink(remote);
+      }
+    }
+    for (Message<?> linked : linkedParents) {
+      SpanContext context = extract(linked);
+      if (context != null) {
+        builder.addLink(context);
+      }
+    }
+    return withMessageAttributes(builder, parentMessage);
+  }
+
+  @Override
+  public org.axonframework.tracing.Span createDispatchSpan(
+      Supplier<String> operationNameSupplier, Message<?> parentMessage, Message<?>... linkedSiblings) {
+    SpanBuilder builder =
+        tracer
+            .spanBuilder(name(operationNameSupplier, parentMessage))
+            .setParent(Context.current())
+            .setSpanKind(SpanKind.PRODUCER);
+    for (Message<?> sibling : linkedSiblings) {
+      SpanContext context = extract(sibling);
+      if (context != null) {
+        builder.addLink(context);
+      }
+    }
+    return withMessageAttributes(builder, parentMessage);
+  }
+
+  @Override
+  public org.axonframework.tracing.Span createInternalSpan(Supplier<String> operationNameSupplier) {
+    return new OtelAxonSpan(
+        tracer.spanBuilder(operationNameSupplier.get()).setParent(Context.current()).setSpanKind(SpanKind.INTERNAL));
+  }
+
+  @Override
+  public org.axonframework.tracing.Span createInternalSpan(Supplier<String> operationNameSupplier, Message<?> message) {
+    SpanBuilder builder =
+        tracer
+            .spanBuilder(name(operationNameSupplier, message))
+            .setParent(Context.current())
+            .setSpanKind(SpanKind.INTERNAL);
+    return withMessageAttributes(builder, message);
+  }
+
+  @Override
+  public void registerSpanAttributeProvider(SpanAttributesProvider provider) {
+    if (provider instanceof MetadataSpanAttributesProvider && !copyMetadataAttributes) {
+      // Metadata is user data: it goes into span attributes only when explicitly allowed.
+      return;
+    }
+    attributeProviders.add(provider);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <M extends Message<?>> M propagateContext(M message) {
+    try {
+      Context context = Context.current();
+      SpanContext spanContext = Span.fromContext(context).getSpanContext();
+      String traceparent = W3CTraceContext.formatTraceparent(spanContext);
+      if (traceparent == null) {
+        return message;
+      }
+      Map<String, String> metadata = new HashMap<>(4);
+      metadata.put(W3CTraceContext.TRACEPARENT, traceparent);
+      String tracestate = W3CTraceContext.formatTracestate(spanContext.getTraceState());
+      if (!tracestate.isEmpty()) {
+        metadata.put(W3CTraceContext.TRACESTATE, tracestate);
+      }
+      if (!baggageAllowlist.isEmpty()) {
+        injectAllowedBaggage(context, metadata);
+      }
+      return (M) message.andMetaData(metadata);
+    } catch (RuntimeException e) {
+      // Fail open: a message without context is better than a failed command.
+      return message;
+    }
+  }
+
+  private void injectAllowedBaggage(Context context, Map<String, String> metadata) {
+    Baggage baggage = Baggage.fromContext(context);
+    if (baggage.isEmpty()) {
+      return;
+    }
+    BaggageBuilder allowed = Baggage.builder();
+    baggage.forEach(
+        (key, entry) -> {
+          if (baggageAllowlist.contains(key)) {
+            allowed.put(key, entry.getValue(), entry.getMetadata());
+          }
+        });
+    W3CBaggagePropagator.getInstance()
+        .inject(Context.root().with(allowed.build()), metadata, (carrier, key, value) -> carrier.put(key, value));
+  }
+
+  /** Returns the context stored in a message's metadata, or null. */
+  static @Nullable SpanContext extract(@Nullable Message<?> message) {
+    if (message == null) {
+      return null;
+    }
+    MetaData metaData = message.getMetaData();
+    Object traceparent = metaData.get(W3CTraceContext.TRACEPARENT);
+    if (!(traceparent instanceof CharSequence)) {
+      return null;
+    }
+    ParsedTraceparent parsed = new ParsedTraceparent();
+    if (!W3CTraceContext.parseTraceparent((CharSequence) traceparent, parsed)) {
+      return null;
+    }
+    Object tracestate = metaData.get(W3CTraceContext.TRACESTATE);
+    return parsed.toSpanContext(
+        tracestate instanceof CharSequence ? W3CTraceContext.parseTracestate((CharSequence) tracestate) : null);
+  }
+
+  private OtelAxonSpan withMessageAttributes(SpanBuilder builder, Message<?> message) {
+    builder.setAttribute(MESSAGE_ID, message.getIdentifier());
+    builder.setAttribute(PAYLOAD_TYPE, message.getPayloadType().getName());
+    for (SpanAttributesProvider provider : attributeProviders) {
+      try {
+        for (Map.Entry<String, String> attribute : provider.provideForMessage(message).entrySet()) {
+          builder.setAttribute(attribute.getKey(), attribute.getValue());
+        }
+      } catch (RuntimeException e) {
+        // A faulty attribute provider must not fail the message.
+      }
+    }
+    return new OtelAxonSpan(builder);
+  }
+
+  private static String name(Supplier<String> operationNameSupplier, Message<?> message) {
+    // The payload's simple name is low-cardinality (a closed set of classes); ids never go here.
+    return operationNameSupplier.get() + '(' + message.getPayloadType().getSimpleName() + ')';
+  }
+}

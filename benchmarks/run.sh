@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Builds benchmarks.jar, runs the short profile of every JMH benchmark class under
+# io.tracefold.benchmarks (or of the benchmarks matching the regex $1), and regenerates
+# benchmarks/RESULTS.md from the JSON results.
+#
+#   benchmarks/run.sh                 # everything, about 8 minutes on 2 cores
+#   benchmarks/run.sh 'Parse'         # benchmarks whose name matches the regex (JMH semantics)
+#
+# Environment:
+#   JMH_OPTS        extra JMH options appended to every run, e.g. '-p n=128' or '-jvmArgsAppend -XX:+UseParallelGC'
+#   BENCH_PROFILE   replaces the per-round profile (default below); JMH rejects an option given twice,
+#                   so change -f/-wi/-i/-w/-r here, not in JMH_OPTS
+#   BENCH_ROUNDS    rounds (default 6); each round runs every selected class once
+#   RUN_CONDITIONS  free text for the report's "Run conditions" line (other load, machine state)
+#
+# Noise: the profile is run in rounds of one fork per benchmark, so a slow phase of the machine (or
+# another job) hits comparator and subject alike; RESULTS.md merges the rounds. Only
+# benchmarks/results/ (git-ignored) and benchmarks/RESULTS.md are written, besides Maven's target/.
+set -euo pipefail
+
+bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$bench_dir")"
+results="$bench_dir/results"
+jar="$bench_dir/target/benchmarks.jar"
+
+filter="${1:-^io\.tracefold\.benchmarks\.}"
+rounds="${BENCH_ROUNDS:-6}"
+profile="${BENCH_PROFILE:--f 1 -wi 3 -i 5 -w 300ms -r 300ms}"
+read -r -a profile_args <<<"$profile"
+read -r -a extra_args <<<"${JMH_OPTS:-}"
+
+cd "$root"
+echo "Building $jar"
+mvn -B -q -ntp -pl benchmarks -am package -Dmaven.test.skip=true
+
+# Benchmarks matching the filter, from JMH's own list: classes added later (any package under
+# io.tracefold.benchmarks) are picked up without touching this script.
+mapfile -t benchmarks < <(java -jar "$jar" -l "$filter" | grep '^io\.tracefold\.benchmarks\.' || true)
+if [[ ${#benchmarks[@]} -eq 0 ]]; then
+  echo "No benchmark matches '$filter'; see: java -jar $jar -l" >&2
+  exit 1
+fi
+mapfile -t classes < <(printf '%s\n' "${benchmarks[@]}" | sed 's/\.[^.]*$//' | sort -u)
+
+mkdir -p "$results"
+# A class that is run again replaces its previous results; other classes keep theirs.
+for class in "${classes[@]}"; do
+  stem="${class#io.tracefold.benchmarks.}"
+  rm -f "$results/$stem".r*.json "$results/$stem".r*.log
+done
+
+started="$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+started_s="$(date +%s)"
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+for ((round = 1; round <= rounds; round++)); do
+  for class in "${classes[@]}"; do
+    stem="${class#io.tracefold.benchmarks.}"
+    # The selected methods of this class, as anchored regexes (JMH includes a name if any matches).
+    mapfile -t selected < <(printf '%s\n' "${benchmarks[@]}" |
+      awk -v c="$class" '{ n = $0; sub(/\.[^.]*$/, "", n); if (n == c) print }' |
+      sed 's/[.$]/\\&/g; s/^/^/; s/$/$/')
+    echo "[round $round/$rounds] $stem (${#selected[@]} methods)"
+    java -jar "$jar" "${selected[@]}" "${profile_args[@]}" -foe true -prof gc \
+      -rf json -rff "$results/$stem.r$round.json" "${extra_args[@]}" >"$results/$stem.r$round.log" 2>&1 || {
+      echo "JMH failed; see $results/$stem.r$round.log" >&2
+      exit 1
+    }
+  done
+done
+
+{
+  echo "date: $started"
+  echo "duration: $(( $(date +%s) - started_s )) s"
+  echo "nproc: $(nproc)"
+  echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sort | uniq -c | sed 's/^ *\([0-9]*\) /\1 x /')"
+  echo "kernel: $(uname -sr)"
+  echo "java: $(java -version 2>&1 | sed -n 1p)"
+  echo "load average (1/5/15 min): $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at end"
+  echo "selection: $filter"
+  echo "profile: $rounds rounds of: $profile -prof gc ${JMH_OPTS:-}"
+  echo "run conditions: ${RUN_CONDITIONS:-not recorded (set RUN_CONDITIONS when running run.sh)}"
+} >"$results/environment.txt"
+
+python3 -B "$bench_dir/report.py" "$results" "$bench_dir/RESULTS.md"
+echo "Wrote $bench_dir/RESULTS.md"
