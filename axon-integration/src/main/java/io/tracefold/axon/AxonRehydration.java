@@ -1,5 +1,6 @@
 package io.tracefold.axon;
 
+import io.opentelemetry.api.trace.SpanContext;
 import io.tracefold.core.Lineage;
 import io.tracefold.core.Tracefold;
 import org.axonframework.modelling.command.RepositorySpanFactory;
@@ -23,7 +24,7 @@ final class AxonRehydration implements RepositorySpanFactory {
 
   @Override
   public Span createLoadSpan(String aggregateId) {
-    return delegate.createLoadSpan(aggregateId);
+    return new LoadSpan(delegate.createLoadSpan(aggregateId), aggregateId, checkpoints);
   }
 
   @Override
@@ -42,7 +43,8 @@ final class AxonRehydration implements RepositorySpanFactory {
         tracefold, tracing, aggregateType, aggregateId, checkpoints.get(aggregateType, aggregateId));
   }
 
-  void remember(String aggregateType, String aggregateId, Lineage lineage) {
+  void remember(String aggregateType, String aggregateId, Lineage lineage, SpanContext reconstruction) {
     checkpoints.put(aggregateType, aggregateId, lineage);
+    checkpoints.putReconstruction(aggregateId, reconstruction);
   }
 }

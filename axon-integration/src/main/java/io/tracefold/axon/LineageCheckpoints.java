@@ -1,8 +1,10 @@
 package io.tracefold.axon;
 
+import io.opentelemetry.api.trace.SpanContext;
 import io.tracefold.core.Lineage;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Remembers, per aggregate, the lineage checkpoint of its last traced rehydration, so that the next
@@ -12,19 +14,42 @@ import java.util.Map;
 final class LineageCheckpoints {
 
   private final int maxEntries;
-  private final LinkedHashMap<String, Lineage> entries;
+  private final Map<String, Lineage> entries;
+  private final Map<String, SpanContext> lastReconstructions;
 
   LineageCheckpoints(int maxEntries) {
     this.maxEntries = maxEntries;
-    this.entries =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          private static final long serialVersionUID = 1L;
+    this.entries = lru(maxEntries);
+    this.lastReconstructions = lru(maxEntries);
+  }
 
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Lineage> eldest) {
-            return size() > LineageCheckpoints.this.maxEntries;
-          }
-        };
+  private static <V> Map<String, V> lru(int maxEntries) {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > maxEntries;
+      }
+    };
+  }
+
+  /** Remembers the span of an aggregate's latest traced reconstruction (sampled spans only). */
+  void putReconstruction(String aggregateId, SpanContext reconstruction) {
+    if (maxEntries == 0 || !reconstruction.isSampled()) {
+      return;
+    }
+    synchronized (lastReconstructions) {
+      lastReconstructions.put(aggregateId, reconstruction);
+    }
+  }
+
+  /** Returns the span of an aggregate's latest traced reconstruction, or null. */
+  @Nullable
+  SpanContext lastReconstruction(String aggregateId) {
+    synchronized (lastReconstructions) {
+      return lastReconstructions.get(aggregateId);
+    }
   }
 
   /** Returns the checkpoint of an aggregate, or the empty lineage. */

@@ -58,6 +58,7 @@ final class RehydrationSpan implements Span {
     SpanScope scope = delegate.makeCurrent();
     RehydrationSpan previous = CURRENT.get();
     CURRENT.set(this);
+    LoadSpan.markRehydrated();
     return () -> {
       if (previous == null) {
         CURRENT.remove();
@@ -73,7 +74,7 @@ final class RehydrationSpan implements Span {
     ReconstructionRecorder current = recorder;
     if (current != null) {
       Lineage next = current.finish(otelSpan, false);
-      rehydration.remember(aggregateType, aggregateId, next);
+      rehydration.remember(aggregateType, aggregateId, next, otelSpan.getSpanContext());
     }
     delegate.end();
   }

@@ -43,8 +43,9 @@ public class Order {
 
   @CommandHandler
   public void handle(AddItems command) {
+    int base = items;
     for (int i = 0; i < command.count(); i++) {
-      apply(new ItemAdded(orderId, items + i + 1));
+      apply(new ItemAdded(orderId, base + i + 1));
     }
   }
 

@@ -27,6 +27,12 @@ public final class TracefoldAttributes {
   /** {@link #LINK_KIND} of a link to a snapshot span. */
   public static final String LINK_KIND_SNAPSHOT = "snapshot";
 
+  /**
+   * {@link #LINK_KIND} of a link to an earlier reconstruction span of the same entity (e.g. from a
+   * load served by a cache, which rebuilds nothing).
+   */
+  public static final String LINK_KIND_RECONSTRUCTION = "reconstruction";
+
   /** {@link #LINK_KIND} of a link to an entity's previous projection span. */
   public static final String LINK_KIND_PROJECTION = "projection";
 
@@ -103,6 +109,12 @@ public final class TracefoldAttributes {
 
   /** Reconstruction span attribute: sequence number of the snapshot the state started from. */
   public static final AttributeKey<Long> SNAPSHOT_SEQUENCE = AttributeKey.longKey("tracefold.snapshot.sequence");
+
+  /**
+   * Load span attribute: {@code true} when the aggregate came from a cache and was not rebuilt; the
+   * span then links its latest reconstruction span.
+   */
+  public static final AttributeKey<Boolean> CACHE_HIT = AttributeKey.booleanKey("tracefold.cache.hit");
 
   /** Span attribute: {@code true} on a projection span produced by a replay. */
   public static final AttributeKey<Boolean> REPLAY = AttributeKey.booleanKey("tracefold.replay");

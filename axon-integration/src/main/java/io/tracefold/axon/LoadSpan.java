@@ -1,0 +1,94 @@
+package io.tracefold.axon;
+
+import static io.tracefold.core.TracefoldAttributes.CACHE_HIT;
+import static io.tracefold.core.TracefoldAttributes.ENTITY_ID;
+import static io.tracefold.core.TracefoldAttributes.LINK_KIND;
+import static io.tracefold.core.TracefoldAttributes.LINK_KIND_RECONSTRUCTION;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import org.axonframework.tracing.Span;
+import org.axonframework.tracing.SpanScope;
+
+/**
+ * The {@code Repository.load} span. A load that rebuilds nothing (a {@code
+ * CachingEventSourcingRepository} cache hit) does not lose provenance silently: it is marked
+ * {@code tracefold.cache.hit} and links the aggregate's latest reconstruction span, which reaches
+ * every event up to that reconstruction; later events were applied live in this process, inside
+ * the traced commands that produced them.
+ */
+final class LoadSpan implements Span {
+
+  private static final ThreadLocal<LoadSpan> CURRENT = new ThreadLocal<>();
+
+  private final Span delegate;
+  private final String aggregateId;
+  private final LineageCheckpoints checkpoints;
+  private io.opentelemetry.api.trace.Span otelSpan = io.opentelemetry.api.trace.Span.getInvalid();
+  private boolean rehydrated;
+
+  LoadSpan(Span delegate, String aggregateId, LineageCheckpoints checkpoints) {
+    this.delegate = delegate;
+    this.aggregateId = aggregateId;
+    this.checkpoints = checkpoints;
+  }
+
+  /** Tells the load running on this thread, if any, that it rebuilt the aggregate. */
+  static void markRehydrated() {
+    LoadSpan load = CURRENT.get();
+    if (load != null) {
+      load.rehydrated = true;
+    }
+  }
+
+  @Override
+  public Span start() {
+    delegate.start();
+    return this;
+  }
+
+  @Override
+  public SpanScope makeCurrent() {
+    SpanScope scope = delegate.makeCurrent();
+    otelSpan = io.opentelemetry.api.trace.Span.current();
+    LoadSpan previous = CURRENT.get();
+    CURRENT.set(this);
+    return () -> {
+      if (previous == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(previous);
+      }
+      scope.close();
+    };
+  }
+
+  @Override
+  public void end() {
+    try {
+      if (!rehydrated && otelSpan.isRecording()) {
+        SpanContext reconstruction = checkpoints.lastReconstruction(aggregateId);
+        if (reconstruction != null) {
+          otelSpan.setAttribute(CACHE_HIT, true);
+          otelSpan.setAttribute(ENTITY_ID, aggregateId);
+          otelSpan.addLink(reconstruction, Attributes.of(LINK_KIND, LINK_KIND_RECONSTRUCTION));
+        }
+      }
+    } catch (RuntimeException e) {
+      // Fail open.
+    }
+    delegate.end();
+  }
+
+  @Override
+  public Span recordException(Throwable t) {
+    delegate.recordException(t);
+    return this;
+  }
+
+  @Override
+  public Span addAttribute(String key, String value) {
+    delegate.addAttribute(key, value);
+    return this;
+  }
+}

@@ -1,0 +1,91 @@
+package io.tracefold.axon;
+
+import static io.tracefold.core.TracefoldAttributes.CACHE_HIT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.tracefold.core.testing.ProvenanceGraph;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.axonframework.common.caching.WeakReferenceCache;
+import org.axonframework.config.AggregateConfigurer;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.Configurer;
+import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.aggregate.FixtureConfiguration;
+import org.junit.jupiter.api.Test;
+
+class AxonCachingAndFixtureTest {
+
+  @Test
+  void cachingRepository_cacheHit_loadSpanIsMarkedAndLinksTheLatestReconstruction() {
+    InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    OpenTelemetrySdk otel =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
+            .build();
+    WeakReferenceCache cache = new WeakReferenceCache();
+    Configurer configurer =
+        DefaultConfigurer.defaultConfiguration()
+            .configureAggregate(AggregateConfigurer.defaultConfiguration(Order.class).configureCache(c -> cache))
+            .configureEmbeddedEventStore(c -> new InMemoryEventStorageEngine());
+    AxonTracefold.create(otel).configureModule(configurer);
+    Configuration config = configurer.start();
+    try {
+      send(otel, config, new Order.PlaceOrder("o-1"));
+      send(otel, config, new Order.AddItems("o-1", 200));
+      cache.removeAll();
+      send(otel, config, new Order.AddItems("o-1", 1)); // miss: rehydrated and linked
+      send(otel, config, new Order.AddItems("o-1", 1)); // hit: nothing rebuilt
+
+      List<SpanData> spans = exporter.getFinishedSpanItems();
+      List<SpanData> rehydrations = named(spans, "Repository.initializeState");
+      List<SpanData> loads = named(spans, "Repository.load");
+      assertThat(rehydrations).hasSize(1);
+      assertThat(loads).hasSize(3);
+      SpanData hit = loads.get(2);
+      assertThat(hit.getAttributes().get(CACHE_HIT)).isTrue();
+      assertThat(hit.getLinks()).singleElement()
+          .satisfies(link -> assertThat(link.getSpanContext()).isEqualTo(rehydrations.get(0).getSpanContext()));
+      // Through the latest reconstruction, the hit reaches the 201 events that existed then.
+      ProvenanceGraph.Reach reach = ProvenanceGraph.of(spans).reach(hit);
+      assertThat(reach.dangling()).isEmpty();
+      assertThat(reach.contributors()).hasSize(201);
+      assertThat(loads.get(1).getAttributes().get(CACHE_HIT)).isNull();
+    } finally {
+      config.shutdown();
+      otel.close();
+    }
+  }
+
+  private static List<SpanData> named(List<SpanData> spans, String prefix) {
+    return spans.stream().filter(s -> s.getName().startsWith(prefix)).collect(Collectors.toList());
+  }
+
+  @Test
+  void aggregateTestFixture_annotatedAggregate_behavesAsPlainAxon() {
+    FixtureConfiguration<Order> fixture = new AggregateTestFixture<>(Order.class);
+    fixture.given(new Order.OrderPlaced("o-1"), new Order.ItemAdded("o-1", 1))
+        .when(new Order.AddItems("o-1", 2))
+        .expectSuccessfulHandlerExecution()
+        .expectEvents(new Order.ItemAdded("o-1", 2), new Order.ItemAdded("o-1", 3))
+        .expectState(order -> assertThat(order.getItems()).isEqualTo(3));
+  }
+
+  private static void send(OpenTelemetrySdk otel, Configuration config, Object command) {
+    Span client = otel.getTracer("test").spanBuilder("client").setNoParent().startSpan();
+    try (Scope ignored = client.makeCurrent()) {
+      config.commandGateway().sendAndWait(command);
+    } finally {
+      client.end();
+    }
+  }
+}
