@@ -22,9 +22,11 @@ public final class Lineage {
   /** Version prefix of the encoded form. */
   static final String VERSION_1 = "tf1";
 
-  private static final Lineage EMPTY = new Lineage(Collections.emptyList(), -1, 0, 0, 0, 0, 0);
+  private static final Lineage EMPTY =
+      new Lineage(Collections.emptyList(), Collections.emptyList(), -1, 0, 0, 0, 0, 0);
 
   private final List<LineageNode> peaks;
+  private final List<LineageContributor> pending;
   private final long coveredSequence;
   private final long contributors;
   private final long invalid;
@@ -34,6 +36,7 @@ public final class Lineage {
 
   Lineage(
       List<LineageNode> peaks,
+      List<LineageContributor> pending,
       long coveredSequence,
       long contributors,
       long invalid,
@@ -41,6 +44,7 @@ public final class Lineage {
       long unsampled,
       long corrupt) {
     this.peaks = peaks;
+    this.pending = pending;
     this.coveredSequence = coveredSequence;
     this.contributors = contributors;
     this.invalid = invalid;
@@ -60,6 +64,15 @@ public final class Lineage {
   }
 
   /**
+   * Returns the contributors not yet under a full node, oldest first; unmodifiable. Empty for a
+   * checkpoint of a replayable stream (aggregates re-read them); kept for entities whose events are
+   * not re-read (read-model entities, see {@link Tracefold#append}).
+   */
+  public List<LineageContributor> pending() {
+    return pending;
+  }
+
+  /**
    * Returns the highest event sequence number whose contributor is reached through the peaks (every
    * event up to it is covered), or -1 when nothing is covered.
    */
@@ -69,10 +82,10 @@ public final class Lineage {
 
   /** Returns whether nothing is covered. */
   public boolean isEmpty() {
-    return coveredSequence < 0 && peaks.isEmpty();
+    return coveredSequence < 0 && peaks.isEmpty() && pending.isEmpty();
   }
 
-  /** Returns the number of distinct contributors reached through the peaks. */
+  /** Returns the number of distinct contributors reached through the peaks and pending ones. */
   public long contributors() {
     return contributors;
   }
@@ -102,10 +115,11 @@ public final class Lineage {
 
   /**
    * Returns the compact, versioned text form of this lineage, for snapshot or read-model metadata.
-   * Its size is bounded by the number of peaks: at most {@code budget - 1} per forest level.
+   * Its size is bounded by the number of peaks (at most {@code budget - 1} per forest level) and
+   * of pending contributors (fewer than the budget).
    */
   public String encode() {
-    StringBuilder out = new StringBuilder(32 + peaks.size() * 72);
+    StringBuilder out = new StringBuilder(32 + peaks.size() * 72 + pending.size() * 80);
     out.append(VERSION_1)
         .append('|').append(coveredSequence)
         .append('|').append(contributors)
@@ -127,7 +141,33 @@ public final class Lineage {
           .append(',').append(node.firstSequence())
           .append(',').append(node.lastSequence());
     }
+    if (!pending.isEmpty()) {
+      out.append('|');
+      for (int i = 0; i < pending.size(); i++) {
+        LineageContributor contributor = pending.get(i);
+        if (i > 0) {
+          out.append(';');
+        }
+        SpanContext context = contributor.spanContext();
+        out.append(context.getTraceId()).append(context.getSpanId()).append(context.getTraceFlags().asHex())
+            .append(',').append(contributor.sequence());
+        String type = contributor.eventType();
+        if (type != null && isEncodable(type)) {
+          out.append(',').append(type);
+        }
+      }
+    }
     return out.toString();
+  }
+
+  private static boolean isEncodable(String type) {
+    for (int i = 0; i < type.length(); i++) {
+      char c = type.charAt(i);
+      if (c == '|' || c == ';' || c == ',' || c < 0x20 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -145,9 +185,9 @@ public final class Lineage {
       return corrupted(1);
     }
     String text = encoded.toString();
-    // Header: version | covered | contributors | invalid | missing | unsampled | corrupt | peaks
+    // Header: version | covered | contributors | invalid | missing | unsampled | corrupt | peaks [| pending]
     String[] parts = text.split("\\|", -1);
-    if (parts.length != 8 || !VERSION_1.equals(parts[0])) {
+    if ((parts.length != 8 && parts.length != 9) || !VERSION_1.equals(parts[0])) {
       return corrupted(1);
     }
     long covered;
@@ -180,14 +220,64 @@ public final class Lineage {
         }
       }
     }
+    List<LineageContributor> pending = new ArrayList<>();
+    if (parts.length == 9) {
+      for (String entry : parts[8].split(";", -1)) {
+        LineageContributor contributor = decodeContributor(entry);
+        if (contributor == null) {
+          corrupt++;
+        } else {
+          pending.add(contributor);
+        }
+      }
+    }
     return new Lineage(
-        Collections.unmodifiableList(peaks), covered, contributors, invalid, missing, unsampled, corrupt);
+        Collections.unmodifiableList(peaks),
+        Collections.unmodifiableList(pending),
+        covered,
+        contributors,
+        invalid,
+        missing,
+        unsampled,
+        corrupt);
+  }
+
+  @Nullable
+  private static LineageContributor decodeContributor(String entry) {
+    String[] fields = entry.split(",", -1);
+    if (fields.length < 2 || fields.length > 3) {
+      return null;
+    }
+    SpanContext context = decodeContext(fields[0]);
+    if (context == null) {
+      return null;
+    }
+    try {
+      String type = fields.length == 3 && !fields[2].isEmpty() ? fields[2] : null;
+      return new LineageContributor(context, Long.parseLong(fields[1]), type);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** Decodes 32 + 16 + 2 hex characters of trace id, span id and flags; null if invalid. */
+  @Nullable
+  private static SpanContext decodeContext(String ids) {
+    if (ids.length() != 50) {
+      return null;
+    }
+    String traceparent = "00-" + ids.substring(0, 32) + '-' + ids.substring(32, 48) + '-' + ids.substring(48);
+    ParsedTraceparent parsed = new ParsedTraceparent();
+    if (!W3CTraceContext.parseTraceparent(traceparent, parsed)) {
+      return null;
+    }
+    return parsed.toSpanContext(TraceState.getDefault());
   }
 
   @Nullable
   private static LineageNode decodeNode(String entry) {
     String[] fields = entry.split(",", -1);
-    if (fields.length != 5 || fields[1].length() != 50) {
+    if (fields.length != 5) {
       return null;
     }
     try {
@@ -198,24 +288,18 @@ public final class Lineage {
       if (level < 0 || level > 64 || contributors < 0 || first > last) {
         return null;
       }
-      String ids = fields[1];
-      String traceparent = "00-" + ids.substring(0, 32) + '-' + ids.substring(32, 48) + '-' + ids.substring(48);
-      ParsedTraceparent parsed = new ParsedTraceparent();
-      if (!W3CTraceContext.parseTraceparent(traceparent, parsed)) {
-        return null;
-      }
-      SpanContext context = parsed.toSpanContext(TraceState.getDefault());
-      return new LineageNode(context, level, contributors, first, last);
+      SpanContext context = decodeContext(fields[1]);
+      return context == null ? null : new LineageNode(context, level, contributors, first, last);
     } catch (NumberFormatException e) {
       return null;
     }
   }
 
   private static Lineage corrupted(long count) {
-    return new Lineage(Collections.emptyList(), -1, 0, 0, 0, 0, count);
+    return new Lineage(Collections.emptyList(), Collections.emptyList(), -1, 0, 0, 0, 0, count);
   }
 
-  /** Returns a lineage of these peaks and totals; for the engine. */
+  /** Returns a lineage of these peaks and totals, without pending contributors; for the engine. */
   static Lineage of(
       List<LineageNode> peaks,
       long coveredSequence,
@@ -224,8 +308,22 @@ public final class Lineage {
       long missing,
       long unsampled,
       long corrupt) {
+    return of(peaks, Collections.emptyList(), coveredSequence, contributors, invalid, missing, unsampled, corrupt);
+  }
+
+  /** Returns a lineage of these peaks, pending contributors and totals; for the engine. */
+  static Lineage of(
+      List<LineageNode> peaks,
+      List<LineageContributor> pending,
+      long coveredSequence,
+      long contributors,
+      long invalid,
+      long missing,
+      long unsampled,
+      long corrupt) {
     return new Lineage(
         Collections.unmodifiableList(new ArrayList<>(peaks)),
+        Collections.unmodifiableList(new ArrayList<>(pending)),
         coveredSequence,
         contributors,
         invalid,
@@ -249,17 +347,19 @@ public final class Lineage {
         && missing == that.missing
         && unsampled == that.unsampled
         && corrupt == that.corrupt
-        && peaks.equals(that.peaks);
+        && peaks.equals(that.peaks)
+        && pending.equals(that.pending);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(peaks, coveredSequence, contributors, invalid, missing, unsampled, corrupt);
+    return Objects.hash(peaks, pending, coveredSequence, contributors, invalid, missing, unsampled, corrupt);
   }
 
   @Override
   public String toString() {
     return "Lineage{covered=" + coveredSequence + ", contributors=" + contributors + ", peaks=" + peaks.size()
+        + ", pending=" + pending.size()
         + ", invalid=" + invalid + ", missing=" + missing + ", corrupt=" + corrupt + '}';
   }
 }

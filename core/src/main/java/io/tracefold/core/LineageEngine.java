@@ -27,11 +27,13 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns collected contributors into links: direct links up to the budget, and beyond it an
@@ -45,6 +47,17 @@ import java.util.List;
  * it, they are grouped under extra nodes; neither kind is kept as a checkpoint.
  */
 final class LineageEngine {
+
+  /** A run of contributors to link: the collector's, or pending ones kept in a lineage. */
+  private interface Contributors {
+    int size();
+
+    SpanContext context(int i);
+
+    long sequence(int i);
+
+    Attributes linkAttributes(int i);
+  }
 
   private final Tracer tracer;
 
@@ -90,58 +103,19 @@ final class LineageEngine {
       boolean seal,
       int room,
       Attributes lineageAttributes) {
-    int budget = limits.getMaxDirectLinks();
-    Context parent = Context.root().with(target);
-    List<LineageNode> peaks = new ArrayList<>(checkpoint.peaks());
-    int distinct = collector.distinct();
-    long emitted = 0;
-
-    // Full level-0 nodes: emitted once, kept as checkpoints, folded upwards.
-    int pending = 0;
-    while (distinct - pending >= budget) {
-      peaks.add(emitLeaf(collector, pending, pending + budget, parent, true, limits, lineageAttributes));
-      emitted += 1 + fold(peaks, budget, parent, lineageAttributes);
-      pending += budget;
-    }
-    if (seal && pending < distinct) {
+    Forest forest = new Forest(target, checkpoint, limits, lineageAttributes);
+    Contributors contributors = of(collector, limits);
+    int pending = forest.addFullNodes(contributors);
+    if (seal) {
       // A snapshot hands everything on: the remainder becomes a (partial) node of its own.
-      peaks.add(emitLeaf(collector, pending, distinct, parent, true, limits, lineageAttributes));
-      emitted += 1 + fold(peaks, budget, parent, lineageAttributes);
-      pending = distinct;
+      pending = forest.seal(contributors, pending);
     }
+    int direct = forest.linkTarget(contributors, pending, contributors.size(), room);
 
-    // What the target links: the peaks, then the contributors not yet under a node.
-    List<LineageNode> direct = peaks;
-    int pendingCount = distinct - pending;
-    if (peaks.size() + pendingCount > room) {
-      direct = new ArrayList<>(peaks);
-      if (pendingCount > 0) {
-        direct.add(emitLeaf(collector, pending, distinct, parent, false, limits, lineageAttributes));
-        emitted++;
-        pendingCount = 0;
-      }
-      while (direct.size() > room) {
-        List<LineageNode> grouped = new ArrayList<>((direct.size() + budget - 1) / budget);
-        for (int from = 0; from < direct.size(); from += budget) {
-          List<LineageNode> group = direct.subList(from, Math.min(direct.size(), from + budget));
-          grouped.add(group.size() == 1 ? group.get(0) : emitNode(group, parent, false, lineageAttributes));
-          emitted += group.size() == 1 ? 0 : 1;
-        }
-        direct = grouped;
-      }
-    }
-    for (LineageNode node : direct) {
-      target.addLink(node.spanContext(), nodeLinkAttributes(node));
-    }
-    for (int i = distinct - pendingCount; i < distinct; i++) {
-      target.addLink(collector.spanContextAt(i), eventLinkAttributes(collector, i, limits));
-    }
-
-    long totalContributors = checkpoint.contributors() + distinct;
     target.setAttribute(EVENTS, collector.events());
-    target.setAttribute(CONTRIBUTORS, totalContributors);
-    target.setAttribute(LINKS_DIRECT, (long) (direct.size() + pendingCount));
-    target.setAttribute(LINEAGE_SPANS, emitted);
+    target.setAttribute(CONTRIBUTORS, checkpoint.contributors() + collector.distinct());
+    target.setAttribute(LINKS_DIRECT, (long) direct);
+    target.setAttribute(LINEAGE_SPANS, forest.emitted);
     target.setAttribute(CONTEXTS_INVALID, checkpoint.invalid() + collector.invalid());
     target.setAttribute(CONTEXTS_MISSING, checkpoint.missing() + collector.missing());
     target.setAttribute(CONTEXTS_UNSAMPLED, checkpoint.unsampled() + collector.unsampled());
@@ -156,7 +130,173 @@ final class LineageEngine {
       // Nodes of an unsampled trace are never exported: linking them later would dangle.
       return checkpoint;
     }
-    return advance(checkpoint, collector, peaks, pending);
+    return advance(checkpoint, collector, forest.peaks, pending);
+  }
+
+  /**
+   * Appends the collector's contributors to an entity lineage whose pending contributors travel
+   * with it (see {@link Tracefold#append}). Never throws.
+   */
+  Lineage append(
+      Span target,
+      LinkCollector collector,
+      Lineage previous,
+      LinkLimits limits,
+      int reservedLinks,
+      Attributes lineageAttributes) {
+    if (!target.isRecording()) {
+      return previous;
+    }
+    try {
+      int budget = limits.getMaxDirectLinks();
+      List<LineageContributor> all = new ArrayList<>(previous.pending().size() + collector.distinct());
+      all.addAll(previous.pending());
+      int known = all.size();
+      for (int i = 0; i < collector.distinct(); i++) {
+        SpanContext context = collector.spanContextAt(i);
+        if (!containsSpan(all, known, context)) {
+          all.add(new LineageContributor(context, collector.sequenceAt(i), collector.eventTypeAt(i)));
+        }
+      }
+      int added = all.size() - known;
+      Forest forest = new Forest(target, previous, limits, lineageAttributes);
+      Contributors contributors = of(all, limits);
+      int pending = forest.addFullNodes(contributors);
+
+      // An update's own events (a few) are linked directly, even once under a node; a large batch
+      // is reached through the forest like any history.
+      int linkedFrom = all.size();
+      if (added <= budget / 2) {
+        for (int i = known; i < all.size(); i++) {
+          target.addLink(contributors.context(i), contributors.linkAttributes(i));
+        }
+        linkedFrom = known;
+      }
+      int linkedNew = all.size() - linkedFrom;
+      int room = Math.max(1, budget - Math.max(0, reservedLinks) - linkedNew);
+      int direct = linkedNew + forest.linkTarget(contributors, pending, linkedFrom, room);
+
+      long unsampled = 0;
+      for (int i = known; i < all.size(); i++) {
+        if (!all.get(i).spanContext().isSampled()) {
+          unsampled++;
+        }
+      }
+      long total = previous.contributors() + added;
+      target.setAttribute(EVENTS, collector.events());
+      target.setAttribute(CONTRIBUTORS, total);
+      target.setAttribute(LINKS_DIRECT, (long) direct);
+      target.setAttribute(LINEAGE_SPANS, forest.emitted);
+      target.setAttribute(CONTEXTS_INVALID, previous.invalid() + collector.invalid());
+      target.setAttribute(CONTEXTS_MISSING, previous.missing() + collector.missing());
+      target.setAttribute(CONTEXTS_UNSAMPLED, previous.unsampled() + unsampled);
+      if (previous.corrupt() > 0) {
+        target.setAttribute(PROVENANCE_CORRUPT, previous.corrupt());
+      }
+      if (!target.getSpanContext().isSampled()) {
+        return previous;
+      }
+      return Lineage.of(
+          forest.peaks,
+          all.subList(pending, all.size()),
+          Math.max(previous.coveredSequence(), collector.lastSequence()),
+          total,
+          previous.invalid() + collector.invalid(),
+          previous.missing() + collector.missing(),
+          previous.unsampled() + unsampled,
+          previous.corrupt());
+    } catch (RuntimeException e) {
+      target.setAttribute(ERRORS, 1L);
+      return previous;
+    }
+  }
+
+  private static boolean containsSpan(List<LineageContributor> contributors, int count, SpanContext context) {
+    for (int i = 0; i < count; i++) {
+      SpanContext known = contributors.get(i).spanContext();
+      if (known.getSpanId().equals(context.getSpanId()) && known.getTraceId().equals(context.getTraceId())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The lineage forest being extended by one reconstruction or update. */
+  private final class Forest {
+    final Span target;
+    final Context parent;
+    final List<LineageNode> peaks;
+    final int budget;
+    final Attributes lineageAttributes;
+    long emitted;
+
+    Forest(Span target, Lineage from, LinkLimits limits, Attributes lineageAttributes) {
+      this.target = target;
+      this.parent = Context.root().with(target);
+      this.peaks = new ArrayList<>(from.peaks());
+      this.budget = limits.getMaxDirectLinks();
+      this.lineageAttributes = lineageAttributes;
+    }
+
+    /** Emits a kept level-0 node per full budget of contributors; returns the first one left pending. */
+    int addFullNodes(Contributors contributors) {
+      int pending = 0;
+      while (contributors.size() - pending >= budget) {
+        peaks.add(emitLeaf(contributors, pending, pending + budget, parent, true, lineageAttributes));
+        emitted += 1 + fold(peaks, budget, parent, lineageAttributes);
+        pending += budget;
+      }
+      return pending;
+    }
+
+    /** Closes the pending remainder into a kept (partial) node; returns the new pending start. */
+    int seal(Contributors contributors, int pending) {
+      if (pending < contributors.size()) {
+        peaks.add(emitLeaf(contributors, pending, contributors.size(), parent, true, lineageAttributes));
+        emitted += 1 + fold(peaks, budget, parent, lineageAttributes);
+      }
+      return contributors.size();
+    }
+
+    /**
+     * Links the target to the peaks and the pending contributors before {@code linkedFrom} (those
+     * from it on are linked by the caller), within {@code room} links: beyond it the pending ones
+     * spill into a one-off node, and the peaks are grouped under one-off nodes. Returns the number
+     * of links added.
+     */
+    int linkTarget(Contributors contributors, int pending, int linkedFrom, int room) {
+      List<LineageNode> direct = peaks;
+      int end = Math.max(pending, Math.min(linkedFrom, contributors.size()));
+      int pendingCount = end - pending;
+      if (peaks.size() + pendingCount > room) {
+        direct = new ArrayList<>(peaks);
+        if (pendingCount > 0) {
+          direct.add(emitLeaf(contributors, pending, contributors.size(), parent, false, lineageAttributes));
+          emitted++;
+          pendingCount = 0;
+        }
+        while (direct.size() > room) {
+          List<LineageNode> grouped = new ArrayList<>((direct.size() + budget - 1) / budget);
+          for (int from = 0; from < direct.size(); from += budget) {
+            List<LineageNode> group = direct.subList(from, Math.min(direct.size(), from + budget));
+            if (group.size() == 1) {
+              grouped.add(group.get(0));
+            } else {
+              grouped.add(emitNode(group, parent, false, lineageAttributes));
+              emitted++;
+            }
+          }
+          direct = grouped;
+        }
+      }
+      for (LineageNode node : direct) {
+        target.addLink(node.spanContext(), nodeLinkAttributes(node));
+      }
+      for (int i = end - pendingCount; i < end; i++) {
+        target.addLink(contributors.context(i), contributors.linkAttributes(i));
+      }
+      return direct.size() + pendingCount;
+    }
   }
 
   /** The checkpoint after this reconstruction: its peaks cover contributors [0, pending). */
@@ -209,18 +349,60 @@ final class LineageEngine {
   }
 
   private LineageNode emitLeaf(
-      LinkCollector collector,
-      int from,
-      int to,
-      Context parent,
-      boolean checkpoint,
-      LinkLimits limits,
-      Attributes lineageAttributes) {
+      Contributors contributors, int from, int to, Context parent, boolean checkpoint, Attributes lineageAttributes) {
     SpanBuilder builder = lineageSpan(parent, lineageAttributes);
     for (int i = from; i < to; i++) {
-      builder.addLink(collector.spanContextAt(i), eventLinkAttributes(collector, i, limits));
+      builder.addLink(contributors.context(i), contributors.linkAttributes(i));
     }
-    return finish(builder, 0, to - from, collector.sequenceAt(from), collector.sequenceAt(to - 1), checkpoint);
+    return finish(builder, 0, to - from, contributors.sequence(from), contributors.sequence(to - 1), checkpoint);
+  }
+
+  private static Contributors of(LinkCollector collector, LinkLimits limits) {
+    return new Contributors() {
+      @Override
+      public int size() {
+        return collector.distinct();
+      }
+
+      @Override
+      public SpanContext context(int i) {
+        return collector.spanContextAt(i);
+      }
+
+      @Override
+      public long sequence(int i) {
+        return collector.sequenceAt(i);
+      }
+
+      @Override
+      public Attributes linkAttributes(int i) {
+        return eventLinkAttributes(collector.sequenceAt(i), collector.eventTypeAt(i), limits);
+      }
+    };
+  }
+
+  private static Contributors of(List<LineageContributor> list, LinkLimits limits) {
+    return new Contributors() {
+      @Override
+      public int size() {
+        return list.size();
+      }
+
+      @Override
+      public SpanContext context(int i) {
+        return list.get(i).spanContext();
+      }
+
+      @Override
+      public long sequence(int i) {
+        return list.get(i).sequence();
+      }
+
+      @Override
+      public Attributes linkAttributes(int i) {
+        return eventLinkAttributes(list.get(i).sequence(), list.get(i).eventType(), limits);
+      }
+    };
   }
 
   private LineageNode emitNode(
@@ -268,7 +450,8 @@ final class LineageEngine {
     boolean latest = limits.getOverflowPolicy() == OverflowPolicy.KEEP_LATEST_LOSSY;
     int from = latest ? distinct - linked : 0;
     for (int i = from; i < from + linked; i++) {
-      target.addLink(collector.spanContextAt(i), eventLinkAttributes(collector, i, limits));
+      target.addLink(
+          collector.spanContextAt(i), eventLinkAttributes(collector.sequenceAt(i), collector.eventTypeAt(i), limits));
     }
     target.setAttribute(EVENTS, collector.events());
     target.setAttribute(CONTRIBUTORS, (long) distinct);
@@ -281,16 +464,15 @@ final class LineageEngine {
   }
 
   /** Attributes of a link to an event span, most useful first, within the per-link limit. */
-  static Attributes eventLinkAttributes(LinkCollector collector, int i, LinkLimits limits) {
+  static Attributes eventLinkAttributes(long sequence, @Nullable String type, LinkLimits limits) {
     int max = limits.getMaxAttributesPerLink();
     AttributesBuilder attributes = Attributes.builder();
     if (max > 0) {
       attributes.put(LINK_KIND, LINK_KIND_EVENT);
     }
     if (max > 1) {
-      attributes.put(EVENT_SEQUENCE, collector.sequenceAt(i));
+      attributes.put(EVENT_SEQUENCE, sequence);
     }
-    String type = collector.eventTypeAt(i);
     if (max > 2 && type != null) {
       attributes.put(EVENT_TYPE, type);
     }

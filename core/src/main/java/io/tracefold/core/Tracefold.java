@@ -118,6 +118,35 @@ public final class Tracefold {
     return engine.link(reconstruction, collector, checkpoint, limits, seal, reservedLinks, lineageAttributes);
   }
 
+  /**
+   * Appends the events in {@code collector} to the lineage of an entity whose events are not read
+   * again (a read-model entity updated by a projection), and links {@code update} to every
+   * contributor of the entity so far: the new events' own spans directly, and the history through
+   * the forest peaks and the pending contributors that {@code previous} carries. Each full budget of
+   * contributors becomes a lineage node once; the work per update is bounded by the budget and does
+   * not grow with history.
+   *
+   * <p>Store the returned lineage (e.g. {@link Lineage#encode()}) with the entity; it only advances
+   * when {@code update} is sampled. Never throws.
+   *
+   * @param update the span of the update; links are added after its start
+   * @param collector the contexts of the new events, in order
+   * @param previous the entity's stored lineage; {@link Lineage#empty()} for a new entity
+   * @param limits the budget for this entity
+   * @param reservedLinks direct links the caller adds itself, kept free in the budget
+   * @param lineageAttributes attributes for every lineage span emitted
+   * @return the entity's new lineage; never null
+   */
+  public Lineage append(
+      Span update,
+      LinkCollector collector,
+      Lineage previous,
+      LinkLimits limits,
+      int reservedLinks,
+      Attributes lineageAttributes) {
+    return engine.append(update, collector, previous, limits, reservedLinks, lineageAttributes);
+  }
+
   /** Builder of {@link Tracefold}. */
   public static final class Builder {
     private final OpenTelemetry openTelemetry;

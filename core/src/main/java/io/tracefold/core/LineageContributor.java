@@ -1,0 +1,64 @@
+package io.tracefold.core;
+
+import io.opentelemetry.api.trace.SpanContext;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A contributor kept in a {@link Lineage} because it is not yet under a full lineage node: the
+ * span of an event, with what its link says about the event.
+ */
+public final class LineageContributor {
+
+  private final SpanContext spanContext;
+  private final long sequence;
+  private final @Nullable String eventType;
+
+  LineageContributor(SpanContext spanContext, long sequence, @Nullable String eventType) {
+    this.spanContext = spanContext;
+    this.sequence = sequence;
+    this.eventType = eventType;
+  }
+
+  /** Returns the context of the event's span. */
+  public SpanContext spanContext() {
+    return spanContext;
+  }
+
+  /** Returns the event's sequence number. */
+  public long sequence() {
+    return sequence;
+  }
+
+  /** Returns the event's payload type, or null. */
+  public @Nullable String eventType() {
+    return eventType;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof LineageContributor)) {
+      return false;
+    }
+    LineageContributor that = (LineageContributor) o;
+    return sequence == that.sequence
+        && Objects.equals(eventType, that.eventType)
+        && spanContext.getTraceId().equals(that.spanContext.getTraceId())
+        && spanContext.getSpanId().equals(that.spanContext.getSpanId())
+        && spanContext.getTraceFlags().equals(that.spanContext.getTraceFlags());
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(spanContext.getSpanId(), sequence, eventType);
+  }
+
+  @Override
+  public String toString() {
+    return "LineageContributor{" + spanContext.getTraceId() + '/' + spanContext.getSpanId() + ", sequence="
+        + sequence + ", type=" + eventType + '}';
+  }
+}
