@@ -13,6 +13,7 @@ import org.axonframework.config.AggregateConfiguration;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.EventProcessorSpanFactory;
 import org.axonframework.eventsourcing.AggregateFactory;
 import org.axonframework.eventsourcing.AggregateSnapshotter;
 import org.axonframework.eventsourcing.Snapshotter;
@@ -48,7 +49,11 @@ import org.axonframework.tracing.SpanFactory;
  *       contributing event spans (lineage spans beyond the link budget, per-aggregate checkpoints
  *       so repeated loads stay O(1) spans);
  *   <li>the {@link Snapshotter}: Axon's {@link AggregateSnapshotter}, whose snapshots of traced
- *       aggregates carry their provenance in metadata.
+ *       aggregates carry their provenance in metadata;
+ *   <li>the {@link EventProcessorSpanFactory}: process and batch spans are roots linked to their
+ *       events (never children of the command's trace), replays marked;
+ *   <li>a handler enhancer through which each event handled by a {@link TracedProjection} updates
+ *       the read-model entity's lineage in the {@link ProjectionLineageStore}.
  * </ul>
  *
  * <p>Components the user registers after this module replace Tracefold's (last registration wins in
@@ -62,6 +67,7 @@ public final class AxonTracefold implements ConfigurerModule {
   private final Tracefold tracefold;
   private final TracefoldSpanFactory spanFactory;
   private final LineageCheckpoints checkpoints;
+  private final ProjectionLineageStore projectionLineageStore;
 
   private AxonTracefold(Builder builder) {
     this.tracefold = Tracefold.builder(builder.openTelemetry).setLinkLimits(builder.linkLimits).build();
@@ -69,6 +75,7 @@ public final class AxonTracefold implements ConfigurerModule {
         new TracefoldSpanFactory(
             tracefold.getTracer(), Set.copyOf(builder.baggageAllowlist), builder.copyMetadataToSpanAttributes);
     this.checkpoints = new LineageCheckpoints(builder.checkpointCacheSize);
+    this.projectionLineageStore = builder.projectionLineageStore;
   }
 
   /** Returns an instance with default settings that emits through {@code openTelemetry}. */
@@ -104,6 +111,8 @@ public final class AxonTracefold implements ConfigurerModule {
     configurer.registerComponent(
         AggregateMetaModelFactory.class, c -> new TracedAggregateMetaModelFactory(c, tracefold));
     configurer.configureSnapshotter(this::snapshotter);
+    configurer.registerComponent(EventProcessorSpanFactory.class, c -> new ProcessorSpans(tracefold));
+    configurer.registerHandlerEnhancerDefinition(c -> new ProjectionTracing(tracefold, projectionLineageStore));
     configurer.onInitialize(
         config -> config.onStart(
             Phase.LOCAL_MESSAGE_HANDLER_REGISTRATIONS,
@@ -143,6 +152,7 @@ public final class AxonTracefold implements ConfigurerModule {
     private List<String> baggageAllowlist = List.of();
     private boolean copyMetadataToSpanAttributes;
     private int checkpointCacheSize = DEFAULT_CHECKPOINT_CACHE_SIZE;
+    private ProjectionLineageStore projectionLineageStore = new InMemoryProjectionLineageStore();
 
     private Builder(OpenTelemetry openTelemetry) {
       this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
@@ -187,6 +197,16 @@ public final class AxonTracefold implements ConfigurerModule {
         throw new IllegalArgumentException("checkpointCacheSize must not be negative, was " + size);
       }
       this.checkpointCacheSize = size;
+      return this;
+    }
+
+    /**
+     * Sets where the per-entity lineage of {@link TracedProjection} read models is kept; an
+     * {@link InMemoryProjectionLineageStore} by default. Use a persistent store (e.g.
+     * {@link JdbcProjectionLineageStore}) for a persistent read model.
+     */
+    public Builder setProjectionLineageStore(ProjectionLineageStore store) {
+      this.projectionLineageStore = Objects.requireNonNull(store, "projectionLineageStore");
       return this;
     }
 

@@ -1,0 +1,101 @@
+package io.tracefold.axon;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.util.function.Function;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Finds the read-model entity an event touches: a named payload property (record component,
+ * {@code getX()}/{@code x()} method or field, looked up once per payload class), or the event's
+ * aggregate identifier. Never throws: an event without an id is handled untraced.
+ */
+final class EntityIdResolver {
+
+  private static final Function<Object, Object> NONE = payload -> null;
+
+  private final String property;
+  private final ClassValue<Function<Object, Object>> accessors =
+      new ClassValue<>() {
+        @Override
+        protected Function<Object, Object> computeValue(Class<?> type) {
+          return accessor(type, property);
+        }
+      };
+
+  EntityIdResolver(String property) {
+    this.property = property;
+  }
+
+  @Nullable
+  String resolve(EventMessage<?> event) {
+    try {
+      if (property.isEmpty()) {
+        return event instanceof DomainEventMessage ? ((DomainEventMessage<?>) event).getAggregateIdentifier() : null;
+      }
+      Object payload = event.getPayload();
+      if (payload == null) {
+        return null;
+      }
+      Object id = accessors.get(payload.getClass()).apply(payload);
+      return id == null ? null : id.toString();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static Function<Object, Object> accessor(Class<?> type, String property) {
+    if (type.isRecord()) {
+      for (RecordComponent component : type.getRecordComponents()) {
+        if (component.getName().equals(property)) {
+          return invoking(component.getAccessor());
+        }
+      }
+    }
+    String getter = "get" + Character.toUpperCase(property.charAt(0)) + property.substring(1);
+    for (String name : new String[] {getter, property}) {
+      try {
+        Method method = type.getMethod(name);
+        if (method.getParameterCount() == 0) {
+          return invoking(method);
+        }
+      } catch (NoSuchMethodException e) {
+        // try the next form
+      }
+    }
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      try {
+        Field field = c.getDeclaredField(property);
+        field.setAccessible(true);
+        return payload -> {
+          try {
+            return field.get(payload);
+          } catch (IllegalAccessException e) {
+            return null;
+          }
+        };
+      } catch (NoSuchFieldException | RuntimeException e) {
+        // try the superclass
+      }
+    }
+    return NONE;
+  }
+
+  private static Function<Object, Object> invoking(Method method) {
+    try {
+      method.setAccessible(true);
+    } catch (RuntimeException e) {
+      // public accessor of an accessible class: fine without
+    }
+    return payload -> {
+      try {
+        return method.invoke(payload);
+      } catch (ReflectiveOperationException e) {
+        return null;
+      }
+    };
+  }
+}

@@ -1,0 +1,130 @@
+package io.tracefold.axon;
+
+import static io.tracefold.core.TracefoldAttributes.EVENT_SEQUENCE;
+import static io.tracefold.core.TracefoldAttributes.LINK_KIND;
+import static io.tracefold.core.TracefoldAttributes.LINK_KIND_EVENT;
+import static io.tracefold.core.TracefoldAttributes.REPLAY;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.tracefold.core.Lineage;
+import io.tracefold.core.LinkCollector;
+import io.tracefold.core.Tracefold;
+import io.tracefold.core.W3CTraceContext;
+import java.util.List;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.EventProcessorSpanFactory;
+import org.axonframework.eventhandling.ReplayToken;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.tracing.NoOpSpanFactory;
+import org.axonframework.tracing.Span;
+
+/**
+ * Event processor spans that never join the command's trace: every {@code EventProcessor.process}
+ * span is a root with a link to the event's span, and a streaming processor's batch span is a root
+ * that reaches every event of the batch (through lineage spans beyond the budget). Replays are
+ * marked {@code tracefold.replay=true}.
+ */
+final class ProcessorSpans implements EventProcessorSpanFactory {
+
+  private final Tracefold tracefold;
+  private final Tracer tracer;
+
+  ProcessorSpans(Tracefold tracefold) {
+    this.tracefold = tracefold;
+    this.tracer = tracefold.getTracer();
+  }
+
+  @Override
+  public Span createBatchSpan(boolean streaming, List<? extends EventMessage<?>> eventMessages) {
+    if (!streaming) {
+      return NoOpSpanFactory.NoOpSpan.INSTANCE;
+    }
+    SpanBuilder builder =
+        tracer.spanBuilder("StreamingEventProcessor.batch").setNoParent().setSpanKind(SpanKind.CONSUMER);
+    if (!eventMessages.isEmpty() && ReplayToken.isReplay(eventMessages.get(0))) {
+      builder.setAttribute(REPLAY, true);
+    }
+    return new BatchSpan(new OtelAxonSpan(builder), eventMessages);
+  }
+
+  @Override
+  public Span createProcessEventSpan(boolean streaming, EventMessage<?> eventMessage) {
+    SpanBuilder builder =
+        tracer
+            .spanBuilder("EventProcessor.process(" + eventMessage.getPayloadType().getSimpleName() + ')')
+            .setNoParent()
+            .setSpanKind(SpanKind.CONSUMER)
+            .setAttribute(TracefoldSpanFactory.MESSAGE_ID, eventMessage.getIdentifier());
+    SpanContext origin = TracefoldSpanFactory.extract(eventMessage);
+    if (origin != null) {
+      long sequence =
+          eventMessage instanceof DomainEventMessage ? ((DomainEventMessage<?>) eventMessage).getSequenceNumber() : 0;
+      builder.addLink(origin, Attributes.of(LINK_KIND, LINK_KIND_EVENT, EVENT_SEQUENCE, sequence));
+    }
+    if (ReplayToken.isReplay(eventMessage)) {
+      builder.setAttribute(REPLAY, true);
+    }
+    return new OtelAxonSpan(builder);
+  }
+
+  /** A batch span that, when it ends, links every event of the batch. */
+  private final class BatchSpan implements Span {
+    private final OtelAxonSpan delegate;
+    private final List<? extends EventMessage<?>> events;
+
+    BatchSpan(OtelAxonSpan delegate, List<? extends EventMessage<?>> events) {
+      this.delegate = delegate;
+      this.events = events;
+    }
+
+    @Override
+    public Span start() {
+      delegate.start();
+      return this;
+    }
+
+    @Override
+    public org.axonframework.tracing.SpanScope makeCurrent() {
+      return delegate.makeCurrent();
+    }
+
+    @Override
+    public void end() {
+      try {
+        LinkCollector collector = tracefold.newCollector();
+        long position = 0;
+        for (EventMessage<?> event : events) {
+          MetaData metaData = event.getMetaData();
+          long sequence = event instanceof DomainEventMessage ? ((DomainEventMessage<?>) event).getSequenceNumber() : position;
+          collector.offer(
+              metaData.get(W3CTraceContext.TRACEPARENT),
+              metaData.get(W3CTraceContext.TRACESTATE),
+              sequence,
+              event.getPayloadType().getSimpleName());
+          position++;
+        }
+        tracefold.link(delegate.otelSpan(), collector, Lineage.empty());
+      } catch (RuntimeException e) {
+        // Fail open.
+      }
+      delegate.end();
+    }
+
+    @Override
+    public Span recordException(Throwable t) {
+      delegate.recordException(t);
+      return this;
+    }
+
+    @Override
+    public Span addAttribute(String key, String value) {
+      delegate.addAttribute(key, value);
+      return this;
+    }
+  }
+}
