@@ -6,6 +6,7 @@ import static io.tracefold.core.TracefoldAttributes.ERRORS;
 import static io.tracefold.core.TracefoldAttributes.EVENT_SEQUENCE;
 import static io.tracefold.core.TracefoldAttributes.LINK_KIND;
 import static io.tracefold.core.TracefoldAttributes.LINK_KIND_SNAPSHOT;
+import static io.tracefold.core.TracefoldAttributes.PROVENANCE_CORRUPT;
 import static io.tracefold.core.TracefoldAttributes.SNAPSHOT_SEQUENCE;
 
 import io.opentelemetry.api.common.Attributes;
@@ -45,6 +46,8 @@ final class ReconstructionRecorder {
   private long snapshotSequence = -1;
   private @Nullable SpanContext snapshotSpan;
   private long errors;
+  // Corrupt provenance in a snapshot that could not be used at all.
+  private long unusedCorrupt;
 
   ReconstructionRecorder(
       Tracefold tracefold, AggregateTracing tracing, String aggregateType, String aggregateId, Lineage checkpoint) {
@@ -94,8 +97,8 @@ final class ReconstructionRecorder {
         : Lineage.decode(metaData.get(LINEAGE_KEY));
     if (handedOver.coveredSequence() > checkpoint.coveredSequence()) {
       checkpoint = handedOver;
-    } else if (handedOver.corrupt() > 0) {
-      errors++;
+    } else {
+      unusedCorrupt += handedOver.corrupt();
     }
     // History the snapshot summarises but no checkpoint covers (e.g. taken before Tracefold).
     collector.addMissing(sequence - Math.max(checkpoint.coveredSequence(), -1));
@@ -124,8 +127,12 @@ final class ReconstructionRecorder {
       if (errors > 0) {
         span.setAttribute(ERRORS, errors);
       }
-      return tracefold.link(
-          span, collector, checkpoint, tracing.limits(), seal, reserved, tracing.lineageAttributes());
+      Lineage next =
+          tracefold.link(span, collector, checkpoint, tracing.limits(), seal, reserved, tracing.lineageAttributes());
+      if (unusedCorrupt > 0) {
+        span.setAttribute(PROVENANCE_CORRUPT, checkpoint.corrupt() + unusedCorrupt);
+      }
+      return next;
     } catch (RuntimeException e) {
       span.setAttribute(ERRORS, errors + 1);
       return checkpoint;

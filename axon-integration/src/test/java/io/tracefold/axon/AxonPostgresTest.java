@@ -263,14 +263,14 @@ class AxonPostgresTest {
 
       assertThat(b.load(ORDER).getItems()).isEqualTo(299);
 
-      // recordSnapshot: the corrupt lineage (covers nothing, corrupt 1) does not beat B's empty
-      // checkpoint, so it is counted as one swallowed error, and the sequence + 1 events the
-      // snapshot summarises are counted as missing; only the events after it are contributors.
+      // recordSnapshot: the corrupt lineage (covers nothing, corrupt 1) cannot be used; it is
+      // counted as corrupt provenance, and the sequence + 1 events the snapshot summarises are
+      // counted as missing; only the events after it are contributors.
       SpanData rehydration = b.lastRehydration(ORDER);
       assertThat(rehydration.getAttributes().get(SNAPSHOT_SEQUENCE)).isEqualTo(sequence);
       assertThat(rehydration.getAttributes().get(CONTEXTS_MISSING)).isEqualTo(sequence + 1);
-      assertThat(rehydration.getAttributes().get(ERRORS)).isEqualTo(1);
-      assertThat(rehydration.getAttributes().get(PROVENANCE_CORRUPT)).isNull();
+      assertThat(rehydration.getAttributes().get(ERRORS)).isNull();
+      assertThat(rehydration.getAttributes().get(PROVENANCE_CORRUPT)).isEqualTo(1);
       assertThat(rehydration.getAttributes().get(EVENTS)).isEqualTo(299 - sequence);
       assertThat(rehydration.getAttributes().get(CONTRIBUTORS)).isEqualTo(299 - sequence);
       // The snapshot span's link is intact: through it, the graph still reaches everything.
@@ -298,13 +298,16 @@ class AxonPostgresTest {
 
       assertThat(b.load(ORDER).getItems()).isEqualTo(299);
 
-      // recordSnapshot: the header is intact, so the lineage (minus its lost peak) is adopted and
-      // its corrupt count surfaces as tracefold.provenance.corrupt; nothing is counted missing.
+      // recordSnapshot: the header is intact, so the lineage (minus its lost peak) is adopted; its
+      // corrupt count surfaces as tracefold.provenance.corrupt, and the lost peak's contributors
+      // are counted as missing instead of as contributors.
+      long lost = Lineage.decode(encoded).peaks().get(0).contributors();
       SpanData rehydration = b.lastRehydration(ORDER);
       assertThat(rehydration.getAttributes().get(SNAPSHOT_SEQUENCE)).isEqualTo(sequence);
       assertThat(rehydration.getAttributes().get(PROVENANCE_CORRUPT)).isEqualTo(1);
       assertThat(rehydration.getAttributes().get(ERRORS)).isNull();
-      assertThat(rehydration.getAttributes().get(CONTEXTS_MISSING)).isZero();
+      assertThat(rehydration.getAttributes().get(CONTEXTS_MISSING)).isEqualTo(lost);
+      assertThat(rehydration.getAttributes().get(CONTRIBUTORS)).isEqualTo(300 - lost);
       ProvenanceGraph.Reach reach = b.assertLatestRehydrationReachesAllEvents(ORDER, union(a, b));
       assertContributorsArePublishSpansOf(reach, a, b);
     }

@@ -173,7 +173,9 @@ public final class Lineage {
   /**
    * Decodes the text form of {@link #encode()}. Never throws: a value that is null, of another
    * version or with an unreadable header decodes to an empty lineage with {@link #corrupt()} 1
-   * (0 for null or empty); an unreadable peak is skipped and counted in {@link #corrupt()}.
+   * (0 for null or empty); an unreadable peak or pending entry is skipped and counted in
+   * {@link #corrupt()}, and the contributors it stood for move from {@link #contributors()} to
+   * {@link #missing()}.
    *
    * @param encoded the stored value; may be null or of any type (non-text counts as corrupt)
    */
@@ -229,6 +231,17 @@ public final class Lineage {
         } else {
           pending.add(contributor);
         }
+      }
+    }
+    if (corrupt > 0) {
+      // Contributors under a lost entry cannot be reached any more: count them as missing.
+      long reachable = pending.size();
+      for (LineageNode node : peaks) {
+        reachable += node.contributors();
+      }
+      if (reachable < contributors) {
+        missing += contributors - reachable;
+        contributors = reachable;
       }
     }
     return new Lineage(

@@ -53,6 +53,10 @@ class LineageCodecTest {
     assertThat(decoded.peaks()).containsExactly(lineage.peaks().get(0), lineage.peaks().get(3));
     assertThat(decoded.corrupt()).isEqualTo(2);
     assertThat(decoded.coveredSequence()).isEqualTo(lineage.coveredSequence());
+    // The lost peaks' contributors are no longer claimed as reachable: they count as missing.
+    long lost = lineage.peaks().get(1).contributors() + lineage.peaks().get(2).contributors();
+    assertThat(decoded.contributors()).isEqualTo(lineage.contributors() - lost);
+    assertThat(decoded.missing()).isEqualTo(lineage.missing() + lost);
   }
 
   @Property(tries = 2000)
