@@ -17,8 +17,6 @@ import io.tracefold.core.LinkCollector;
 import io.tracefold.core.LinkLimits;
 import io.tracefold.core.Tracefold;
 import io.tracefold.core.W3CTraceContext;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ReplayToken;
@@ -28,6 +26,8 @@ import org.axonframework.messaging.annotation.HandlerEnhancerDefinition;
 import org.axonframework.messaging.annotation.MessageHandlingMember;
 import org.axonframework.messaging.annotation.WrappedMessageHandlingMember;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wraps the event handlers of {@link TracedProjection} classes: each handled event runs in a
@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ProjectionTracing implements HandlerEnhancerDefinition {
 
-  private static final Logger LOGGER = Logger.getLogger(ProjectionTracing.class.getName());
+  private static final Logger LOGGER = LoggerFactory.getLogger(ProjectionTracing.class);
 
   private final Tracefold tracefold;
   private final ProjectionLineageStore store;
@@ -131,7 +131,7 @@ final class ProjectionTracing implements HandlerEnhancerDefinition {
       try {
         previous = store.load(projection, entityId);
       } catch (RuntimeException e) {
-        LOGGER.log(Level.WARNING, "Tracefold: could not load the lineage of " + projection + "/" + entityId, e);
+        LOGGER.warn("Tracefold: could not load the lineage of {}/{}", projection, entityId, e);
         span.setAttribute(ERRORS, 1L);
         previous = null;
         errors++;
@@ -161,7 +161,7 @@ final class ProjectionTracing implements HandlerEnhancerDefinition {
         String first = previous == null || previous.firstEventId() == null ? eventId : previous.firstEventId();
         store.save(projection, entityId, EntityLineage.of(next, first, eventId));
       } catch (RuntimeException e) {
-        LOGGER.log(Level.WARNING, "Tracefold: could not store the lineage of " + projection + "/" + entityId, e);
+        LOGGER.warn("Tracefold: could not store the lineage of {}/{}", projection, entityId, e);
         span.setAttribute(ERRORS, 1L);
       }
     }

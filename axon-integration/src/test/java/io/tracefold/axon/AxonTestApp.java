@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
@@ -42,7 +43,12 @@ final class AxonTestApp implements AutoCloseable {
   final EventStorageEngine engine;
   private final Tracer clientTracer;
 
-  private AxonTestApp(EventStorageEngine engine, boolean traced, int snapshotThreshold, Consumer<Configurer> extra) {
+  private AxonTestApp(
+      EventStorageEngine engine,
+      boolean traced,
+      int snapshotThreshold,
+      UnaryOperator<AxonTracefold.Builder> tracefold,
+      Consumer<Configurer> extra) {
     this.engine = engine;
     SdkTracerProvider tracerProvider =
         SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
@@ -55,22 +61,27 @@ final class AxonTestApp implements AutoCloseable {
     Configurer configurer =
         DefaultConfigurer.defaultConfiguration().configureAggregate(order).configureEmbeddedEventStore(c -> engine);
     if (traced) {
-      AxonTracefold.create(openTelemetry).configureModule(configurer);
+      tracefold.apply(AxonTracefold.builder(openTelemetry)).build().configureModule(configurer);
     }
     extra.accept(configurer);
     this.config = configurer.start();
   }
 
   static AxonTestApp start(EventStorageEngine engine) {
-    return new AxonTestApp(engine, true, 0, c -> {});
+    return new AxonTestApp(engine, true, 0, b -> b, c -> {});
   }
 
   static AxonTestApp start(EventStorageEngine engine, boolean traced, int snapshotThreshold) {
-    return new AxonTestApp(engine, traced, snapshotThreshold, c -> {});
+    return new AxonTestApp(engine, traced, snapshotThreshold, b -> b, c -> {});
   }
 
   static AxonTestApp start(EventStorageEngine engine, Consumer<Configurer> extra) {
-    return new AxonTestApp(engine, true, 0, extra);
+    return new AxonTestApp(engine, true, 0, b -> b, extra);
+  }
+
+  static AxonTestApp start(
+      EventStorageEngine engine, UnaryOperator<AxonTracefold.Builder> tracefold, Consumer<Configurer> extra) {
+    return new AxonTestApp(engine, true, 0, tracefold, extra);
   }
 
   /** Sends a command in a new root trace and returns that trace's id. */

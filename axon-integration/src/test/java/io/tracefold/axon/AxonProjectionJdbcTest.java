@@ -1,0 +1,88 @@
+package io.tracefold.axon;
+
+import static io.tracefold.axon.AxonProjectionTest.latestUpdate;
+import static io.tracefold.axon.AxonProjectionTest.withProjection;
+import static io.tracefold.core.TracefoldAttributes.ERRORS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.tracefold.core.testing.ProvenanceGraph;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.junit.jupiter.api.Test;
+
+class AxonProjectionJdbcTest {
+
+  @Test
+  void jdbcLineageStore_restartOfTheConfiguration_latestUpdateStillReachesEveryEvent() throws SQLException {
+    DataSource db = TestPostgres.newDatabase();
+    JdbcEventStorageEngine engine = TestPostgres.engine(db);
+    JdbcProjectionLineageStore store = JdbcProjectionLineageStore.create(db);
+    store.createSchema();
+    List<SpanData> before;
+    try (AxonTestApp first =
+        AxonTestApp.start(
+            engine,
+            b -> b.setProjectionLineageStore(store),
+            withProjection(new OrderSummaryProjection(), AxonProjectionTest.Processor.SUBSCRIBING, 10))) {
+      first.send(new Order.PlaceOrder("o-1"));
+      for (int i = 0; i < 15; i++) {
+        first.send(new Order.AddItems("o-1", 10));
+      }
+      before = first.spans();
+    }
+    // A new configuration, new process state, same database: the lineage comes from the table.
+    OrderSummaryProjection projection = new OrderSummaryProjection();
+    try (AxonTestApp second =
+        AxonTestApp.start(
+            TestPostgres.engine(db),
+            b -> b.setProjectionLineageStore(JdbcProjectionLineageStore.create(db)),
+            withProjection(projection, AxonProjectionTest.Processor.SUBSCRIBING, 10))) {
+      second.send(new Order.AddItems("o-1", 5));
+      assertThat(projection.handled).isEqualTo(5);
+
+      List<SpanData> all = new ArrayList<>(before);
+      all.addAll(second.spans());
+      ProvenanceGraph graph = ProvenanceGraph.of(all);
+      ProvenanceGraph.Reach reach = graph.reach(latestUpdate(second, "o-1"));
+      assertThat(reach.dangling()).isEmpty();
+      assertThat(reach.contributors()).hasSize(156).isEqualTo(second.eventSpanKeys("o-1"));
+      assertThat(graph.maxLinksPerSpan()).isLessThanOrEqualTo(128);
+    }
+  }
+
+  @Test
+  void failingLineageStore_projectionStillRunsAndTheFailureIsCounted() {
+    ProjectionLineageStore broken =
+        new ProjectionLineageStore() {
+          @Override
+          public EntityLineage load(String projection, String entityId) {
+            throw new IllegalStateException("database down");
+          }
+
+          @Override
+          public void save(String projection, String entityId, EntityLineage lineage) {
+            throw new IllegalStateException("database down");
+          }
+        };
+    OrderSummaryProjection projection = new OrderSummaryProjection();
+    try (AxonTestApp app =
+        AxonTestApp.start(
+            new InMemoryEventStorageEngine(),
+            b -> b.setProjectionLineageStore(broken),
+            withProjection(projection, AxonProjectionTest.Processor.SUBSCRIBING, 10))) {
+      app.send(new Order.PlaceOrder("o-1"));
+      app.send(new Order.AddItems("o-1", 3));
+
+      assertThat(projection.items).containsEntry("o-1", 3);
+      SpanData latest = latestUpdate(app, "o-1");
+      assertThat(latest.getAttributes().get(ERRORS)).isEqualTo(1);
+      // Still linked to its own event.
+      assertThat(ProvenanceGraph.of(app.spans()).reach(latest).contributors()).hasSize(1);
+    }
+  }
+}
