@@ -22,6 +22,10 @@ import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageE
 import org.axonframework.messaging.MetaData;
 import org.axonframework.monitoring.NoOpMessageMonitor;
 import org.axonframework.eventhandling.EventBusSpanFactory;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.context.Scope;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.tracing.attributes.MetadataSpanAttributesProvider;
 import org.junit.jupiter.api.Test;
 
 class AxonRehydrationTest {
@@ -46,6 +50,36 @@ class AxonRehydrationTest {
       }
       // No baggage and no copied metadata by default.
       assertThat(events).allSatisfy(e -> assertThat(e.getMetaData()).doesNotContainKey("baggage"));
+    }
+  }
+
+  @Test
+  void writePath_baggage_onlyAllowlistedKeysArePersisted() {
+    Baggage baggage = Baggage.builder().put("tenant", "acme").put("session-token", "s3cr3t").build();
+    try (AxonTestApp plain = AxonTestApp.start(new InMemoryEventStorageEngine());
+        Scope ignored = baggage.makeCurrent()) {
+      plain.send(new Order.PlaceOrder("o-1"));
+      assertThat(plain.storedEvents("o-1").get(0).getMetaData()).doesNotContainKey("baggage");
+    }
+    try (AxonTestApp allowing =
+            AxonTestApp.start(new InMemoryEventStorageEngine(), b -> b.setBaggageAllowlist(List.of("tenant")), c -> {});
+        Scope ignored = baggage.makeCurrent()) {
+      allowing.send(new Order.PlaceOrder("o-1"));
+      assertThat(allowing.storedEvents("o-1").get(0).getMetaData().get("baggage")).isEqualTo("tenant=acme");
+    }
+  }
+
+  @Test
+  void writePath_metadataProvider_copiesNothingIntoSpanAttributesByDefault() {
+    try (AxonTestApp app =
+        AxonTestApp.start(
+            new InMemoryEventStorageEngine(),
+            configurer -> configurer.onInitialize(
+                c -> c.spanFactory().registerSpanAttributeProvider(new MetadataSpanAttributesProvider())))) {
+      app.config.commandGateway().sendAndWait(
+          new GenericCommandMessage<>(new Order.PlaceOrder("o-1")).andMetaData(Map.of("card-number", "4111")));
+      assertThat(app.spans())
+          .allSatisfy(s -> assertThat(s.getAttributes().asMap().keySet().toString()).doesNotContain("card-number"));
     }
   }
 
