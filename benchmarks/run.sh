@@ -31,7 +31,7 @@ read -r -a extra_args <<<"${JMH_OPTS:-}"
 
 cd "$root"
 echo "Building $jar"
-mvn -B -q -ntp -pl benchmarks -am package -Dmaven.test.skip=true
+mvn -B -q -ntp -Dstyle.color=never -pl benchmarks -am package -Dmaven.test.skip=true
 
 # Benchmarks matching the filter, from JMH's own list: classes added later (any package under
 # io.tracefold.benchmarks) are picked up without touching this script.

@@ -57,11 +57,6 @@ final class Inputs {
     INSTANCE;
 
     @Override
-    public Iterable<String> keys(Map<String, ?> carrier) {
-      return carrier.keySet();
-    }
-
-    @Override
     public String get(Map<String, ?> carrier, String key) {
       if (carrier == null) {
         return null;

@@ -10,15 +10,18 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Fed one event at a time with the raw metadata values, it parses the {@code traceparent} in
  * place and deduplicates by (trace id, span id) in an open-addressing table of primitives: a
- * context already seen costs no allocation, and a distinct context costs a bounded number of bytes
- * (five primitives and two references). Nothing here throws on bad input: a malformed value is
- * counted as invalid, an absent value or one of a non-text type as missing.
+ * context already seen costs no allocation, and a value equal to the previous event's is not even
+ * parsed again (events of one command often share it). A distinct context costs a bounded number of
+ * bytes: six longs, a byte and two references, plus two table slots. Nothing here throws on bad
+ * input: a malformed value is counted as invalid, an absent value or one of a non-text type as
+ * missing.
  *
  * <p>Not thread-safe: one collector serves one reconstruction at a time; {@link #reset()} reuses it.
  */
 public final class LinkCollector {
 
   private static final int INITIAL_CAPACITY = 16;
+  private static final int RETAINED_CAPACITY = 1 << 16;
 
   private final ParsedTraceparent scratch = new ParsedTraceparent();
 
@@ -37,6 +40,10 @@ public final class LinkCollector {
 
   // Open-addressing hash table of (index + 1); 0 marks an empty slot.
   private int[] table = new int[INITIAL_CAPACITY * 2];
+
+  // The previous event's traceparent value and whether it was invalid: equal values skip parsing.
+  private @Nullable Object previous;
+  private boolean previousInvalid;
 
   private long events;
   private long invalid;
@@ -64,7 +71,16 @@ public final class LinkCollector {
       missing++;
       return;
     }
-    if (!W3CTraceContext.parseTraceparent((CharSequence) traceparent, scratch)) {
+    if (traceparent.equals(previous)) {
+      if (previousInvalid) {
+        invalid++;
+      }
+      return;
+    }
+    // Only immutable text is remembered: a StringBuilder could change under us.
+    previous = traceparent instanceof String ? traceparent : null;
+    previousInvalid = !W3CTraceContext.parseTraceparent((CharSequence) traceparent, scratch);
+    if (previousInvalid) {
       invalid++;
       return;
     }
@@ -105,18 +121,48 @@ public final class LinkCollector {
     }
   }
 
-  /** Forgets everything collected, keeping the allocated capacity. */
+  /**
+   * Forgets everything collected. Costs O(contributors collected), not O(capacity); capacity grown
+   * past {@value #RETAINED_CAPACITY} contributors is released, so one huge reconstruction does not
+   * pin memory in a reused collector.
+   */
   public void reset() {
-    Arrays.fill(table, 0);
-    Arrays.fill(eventType, 0, size, null);
-    Arrays.fill(traceState, 0, size, null);
+    if (spanId.length > RETAINED_CAPACITY) {
+      allocate(INITIAL_CAPACITY);
+    } else {
+      int mask = table.length - 1;
+      for (int i = 0; i < size; i++) {
+        int slot = mix(traceIdHigh[i], traceIdLow[i], spanId[i]) & mask;
+        while (table[slot] != i + 1) {
+          slot = (slot + 1) & mask;
+        }
+        table[slot] = 0;
+      }
+      Arrays.fill(eventType, 0, size, null);
+      Arrays.fill(traceState, 0, size, null);
+    }
     size = 0;
+    previous = null;
+    previousInvalid = false;
     events = 0;
     invalid = 0;
     missing = 0;
     unsampled = 0;
     lastSequence = -1;
     firstSequence = -1;
+  }
+
+  private void allocate(int capacity) {
+    traceIdHigh = new long[capacity];
+    traceIdLow = new long[capacity];
+    spanId = new long[capacity];
+    sequence = new long[capacity];
+    flags = new byte[capacity];
+    eventType = new String[capacity];
+    traceState = new String[capacity];
+    invalidBefore = new long[capacity];
+    missingBefore = new long[capacity];
+    table = new int[capacity * 2];
   }
 
   /** Returns the number of events offered or skipped since creation or the last reset. */

@@ -99,20 +99,36 @@ public final class W3CTraceContext {
     }
     if (value.charAt(TRACE_ID_OFFSET - 1) != '-'
         || value.charAt(SPAN_ID_OFFSET - 1) != '-'
-        || value.charAt(FLAGS_OFFSET - 1) != '-'
-        || !isLowerHex(value, TRACE_ID_OFFSET, SPAN_ID_OFFSET - 1)
-        || !isLowerHex(value, SPAN_ID_OFFSET, FLAGS_OFFSET - 1)
-        || !isLowerHex(value, FLAGS_OFFSET, TRACEPARENT_LENGTH)) {
+        || value.charAt(FLAGS_OFFSET - 1) != '-') {
       return false;
     }
-    long traceIdHigh = hexLong(value, TRACE_ID_OFFSET);
-    long traceIdLow = hexLong(value, TRACE_ID_OFFSET + 16);
-    long spanId = hexLong(value, SPAN_ID_OFFSET);
-    if ((traceIdHigh | traceIdLow) == 0 || spanId == 0) {
+    // One pass: decode and validate together; any non-hex char sets the sign bit of `invalid`.
+    int invalid = 0;
+    long traceIdHigh = 0;
+    for (int i = TRACE_ID_OFFSET; i < TRACE_ID_OFFSET + 16; i++) {
+      int digit = hexValue(value.charAt(i));
+      invalid |= digit;
+      traceIdHigh = traceIdHigh << 4 | (digit & 0xf);
+    }
+    long traceIdLow = 0;
+    for (int i = TRACE_ID_OFFSET + 16; i < SPAN_ID_OFFSET - 1; i++) {
+      int digit = hexValue(value.charAt(i));
+      invalid |= digit;
+      traceIdLow = traceIdLow << 4 | (digit & 0xf);
+    }
+    long spanId = 0;
+    for (int i = SPAN_ID_OFFSET; i < FLAGS_OFFSET - 1; i++) {
+      int digit = hexValue(value.charAt(i));
+      invalid |= digit;
+      spanId = spanId << 4 | (digit & 0xf);
+    }
+    int flagsHigh = hexValue(value.charAt(FLAGS_OFFSET));
+    int flagsLow = hexValue(value.charAt(FLAGS_OFFSET + 1));
+    invalid |= flagsHigh | flagsLow;
+    if (invalid < 0 || (traceIdHigh | traceIdLow) == 0 || spanId == 0) {
       return false;
     }
-    byte flags = (byte) (hexValue(value.charAt(FLAGS_OFFSET)) << 4
-        | hexValue(value.charAt(FLAGS_OFFSET + 1)));
+    byte flags = (byte) (flagsHigh << 4 | flagsLow);
     if (version != 0) {
       flags &= SAMPLED;
     }
@@ -397,23 +413,5 @@ public final class W3CTraceContext {
   /** Returns the value of a lowercase hex digit, or -1 (all bits set) for any other char. */
   private static int hexValue(char c) {
     return c < HEX_VALUES.length ? HEX_VALUES[c] : -1;
-  }
-
-  private static boolean isLowerHex(CharSequence s, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (hexValue(s.charAt(i)) < 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Decodes 16 hex digits already checked by {@link #isLowerHex}. */
-  private static long hexLong(CharSequence s, int from) {
-    long result = 0;
-    for (int i = from; i < from + 16; i++) {
-      result = result << 4 | hexValue(s.charAt(i));
-    }
-    return result;
   }
 }
