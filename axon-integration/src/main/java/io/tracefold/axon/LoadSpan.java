@@ -17,18 +17,17 @@ import org.axonframework.tracing.SpanScope;
  * every event up to that reconstruction; later events were applied live in this process, inside
  * the traced commands that produced them.
  */
-final class LoadSpan implements Span {
+final class LoadSpan extends ForwardingSpan {
 
   private static final ThreadLocal<LoadSpan> CURRENT = new ThreadLocal<>();
 
-  private final Span delegate;
   private final String aggregateId;
   private final LineageCheckpoints checkpoints;
   private io.opentelemetry.api.trace.Span otelSpan = io.opentelemetry.api.trace.Span.getInvalid();
   private boolean rehydrated;
 
   LoadSpan(Span delegate, String aggregateId, LineageCheckpoints checkpoints) {
-    this.delegate = delegate;
+    super(delegate);
     this.aggregateId = aggregateId;
     this.checkpoints = checkpoints;
   }
@@ -42,14 +41,8 @@ final class LoadSpan implements Span {
   }
 
   @Override
-  public Span start() {
-    delegate.start();
-    return this;
-  }
-
-  @Override
   public SpanScope makeCurrent() {
-    SpanScope scope = delegate.makeCurrent();
+    SpanScope scope = super.makeCurrent();
     otelSpan = io.opentelemetry.api.trace.Span.current();
     LoadSpan previous = CURRENT.get();
     CURRENT.set(this);
@@ -77,18 +70,7 @@ final class LoadSpan implements Span {
     } catch (RuntimeException e) {
       // Fail open.
     }
-    delegate.end();
+    super.end();
   }
 
-  @Override
-  public Span recordException(Throwable t) {
-    delegate.recordException(t);
-    return this;
-  }
-
-  @Override
-  public Span addAttribute(String key, String value) {
-    delegate.addAttribute(key, value);
-    return this;
-  }
 }

@@ -73,24 +73,14 @@ final class ProcessorSpans implements EventProcessorSpanFactory {
   }
 
   /** A batch span that, when it ends, links every event of the batch. */
-  private final class BatchSpan implements Span {
+  private final class BatchSpan extends ForwardingSpan {
     private final OtelAxonSpan delegate;
     private final List<? extends EventMessage<?>> events;
 
     BatchSpan(OtelAxonSpan delegate, List<? extends EventMessage<?>> events) {
+      super(delegate);
       this.delegate = delegate;
       this.events = events;
-    }
-
-    @Override
-    public Span start() {
-      delegate.start();
-      return this;
-    }
-
-    @Override
-    public org.axonframework.tracing.SpanScope makeCurrent() {
-      return delegate.makeCurrent();
     }
 
     @Override
@@ -112,19 +102,7 @@ final class ProcessorSpans implements EventProcessorSpanFactory {
       } catch (RuntimeException e) {
         // Fail open.
       }
-      delegate.end();
-    }
-
-    @Override
-    public Span recordException(Throwable t) {
-      delegate.recordException(t);
-      return this;
-    }
-
-    @Override
-    public Span addAttribute(String key, String value) {
-      delegate.addAttribute(key, value);
-      return this;
+      super.end();
     }
   }
 }

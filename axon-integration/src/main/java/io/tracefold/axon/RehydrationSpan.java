@@ -12,11 +12,10 @@ import org.jspecify.annotations.Nullable;
  * it ends, it links the OpenTelemetry span to the contributors before ending it. Never throws from
  * tracing code.
  */
-final class RehydrationSpan implements Span {
+final class RehydrationSpan extends ForwardingSpan {
 
   private static final ThreadLocal<RehydrationSpan> CURRENT = new ThreadLocal<>();
 
-  private final Span delegate;
   private final String aggregateType;
   private final String aggregateId;
   private final AxonRehydration rehydration;
@@ -24,7 +23,7 @@ final class RehydrationSpan implements Span {
   private io.opentelemetry.api.trace.Span otelSpan = io.opentelemetry.api.trace.Span.getInvalid();
 
   RehydrationSpan(Span delegate, String aggregateType, String aggregateId, AxonRehydration rehydration) {
-    this.delegate = delegate;
+    super(delegate);
     this.aggregateType = aggregateType;
     this.aggregateId = aggregateId;
     this.rehydration = rehydration;
@@ -48,14 +47,8 @@ final class RehydrationSpan implements Span {
   }
 
   @Override
-  public Span start() {
-    delegate.start();
-    return this;
-  }
-
-  @Override
   public SpanScope makeCurrent() {
-    SpanScope scope = delegate.makeCurrent();
+    SpanScope scope = super.makeCurrent();
     RehydrationSpan previous = CURRENT.get();
     CURRENT.set(this);
     LoadSpan.markRehydrated();
@@ -76,18 +69,7 @@ final class RehydrationSpan implements Span {
       Lineage next = current.finish(otelSpan, false);
       rehydration.remember(aggregateType, aggregateId, next, otelSpan.getSpanContext());
     }
-    delegate.end();
+    super.end();
   }
 
-  @Override
-  public Span recordException(Throwable t) {
-    delegate.recordException(t);
-    return this;
-  }
-
-  @Override
-  public Span addAttribute(String key, String value) {
-    delegate.addAttribute(key, value);
-    return this;
-  }
 }

@@ -100,14 +100,7 @@ class LineageEngineTest {
     for (int load = 0; load < 100; load++) {
       // Each "command" appends 10 events, then the entity is reconstructed again.
       contexts.addAll(contexts(10));
-      LinkCollector collector = tracefold.newCollector();
-      for (int seq = 0; seq < contexts.size(); seq++) {
-        if (seq <= checkpoint.coveredSequence()) {
-          collector.skipCovered(seq);
-        } else {
-          collector.offer(contexts.get(seq), null, seq, "E");
-        }
-      }
+      LinkCollector collector = collectAfter(tracefold, contexts, checkpoint);
       int before = otel.getSpans().size();
       checkpoint = reconstructKeeping(tracefold, collector, checkpoint);
       spansPerLoad.add(otel.getSpans().size() - before);
@@ -127,14 +120,7 @@ class LineageEngineTest {
     Lineage checkpoint = Lineage.empty();
     for (int load = 0; load < 40; load++) {
       contexts.addAll(contexts(7));
-      LinkCollector collector = tracefold.newCollector();
-      for (int seq = 0; seq < contexts.size(); seq++) {
-        if (seq <= checkpoint.coveredSequence()) {
-          collector.skipCovered(seq);
-        } else {
-          collector.offer(contexts.get(seq), null, seq, "E");
-        }
-      }
+      LinkCollector collector = collectAfter(tracefold, contexts, checkpoint);
       Span span = otel.getOpenTelemetry().getTracer("test").spanBuilder("load").startSpan();
       checkpoint = tracefold.link(span, collector, checkpoint);
       span.end();
@@ -195,6 +181,19 @@ class LineageEngineTest {
     Lineage result = tracefold.link(Span.getInvalid(), collector, Lineage.empty());
     assertThat(result).isSameAs(Lineage.empty());
     assertThat(otel.getSpans()).isEmpty();
+  }
+
+  /** Reads a whole stream as a reconstruction does: events under the checkpoint are only counted. */
+  private static LinkCollector collectAfter(Tracefold tracefold, List<String> contexts, Lineage checkpoint) {
+    LinkCollector collector = tracefold.newCollector();
+    for (int seq = 0; seq < contexts.size(); seq++) {
+      if (seq <= checkpoint.coveredSequence()) {
+        collector.skipCovered(seq);
+      } else {
+        collector.offer(contexts.get(seq), null, seq, "E");
+      }
+    }
+    return collector;
   }
 
   private SpanData reconstruct(Tracefold tracefold, LinkCollector collector, Lineage checkpoint) {
