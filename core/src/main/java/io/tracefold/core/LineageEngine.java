@@ -227,6 +227,7 @@ final class LineageEngine {
     final Context parent;
     final List<LineageNode> peaks;
     final int budget;
+    final LinkLimits limits;
     final Attributes lineageAttributes;
     long emitted;
 
@@ -235,6 +236,7 @@ final class LineageEngine {
       this.parent = Context.root().with(target);
       this.peaks = new ArrayList<>(from.peaks());
       this.budget = limits.getMaxDirectLinks();
+      this.limits = limits;
       this.lineageAttributes = lineageAttributes;
     }
 
@@ -243,7 +245,7 @@ final class LineageEngine {
       int pending = 0;
       while (contributors.size() - pending >= budget) {
         peaks.add(emitLeaf(contributors, pending, pending + budget, parent, true, lineageAttributes));
-        emitted += 1 + fold(peaks, budget, parent, lineageAttributes);
+        emitted += 1 + fold(peaks, budget, parent, limits, lineageAttributes);
         pending += budget;
       }
       return pending;
@@ -253,7 +255,7 @@ final class LineageEngine {
     int seal(Contributors contributors, int pending) {
       if (pending < contributors.size()) {
         peaks.add(emitLeaf(contributors, pending, contributors.size(), parent, true, lineageAttributes));
-        emitted += 1 + fold(peaks, budget, parent, lineageAttributes);
+        emitted += 1 + fold(peaks, budget, parent, limits, lineageAttributes);
       }
       return contributors.size();
     }
@@ -282,7 +284,7 @@ final class LineageEngine {
             if (group.size() == 1) {
               grouped.add(group.get(0));
             } else {
-              grouped.add(emitNode(group, parent, false, lineageAttributes));
+              grouped.add(emitNode(group, parent, false, limits, lineageAttributes));
               emitted++;
             }
           }
@@ -290,7 +292,7 @@ final class LineageEngine {
         }
       }
       for (LineageNode node : direct) {
-        target.addLink(node.spanContext(), nodeLinkAttributes(node));
+        target.addLink(node.spanContext(), nodeLinkAttributes(node, limits));
       }
       for (int i = end - pendingCount; i < end; i++) {
         target.addLink(contributors.context(i), contributors.linkAttributes(i));
@@ -330,7 +332,8 @@ final class LineageEngine {
   }
 
   /** Folds {@code budget} trailing peaks of equal level into one node, repeatedly; returns spans emitted. */
-  private int fold(List<LineageNode> peaks, int budget, Context parent, Attributes lineageAttributes) {
+  private int fold(
+      List<LineageNode> peaks, int budget, Context parent, LinkLimits limits, Attributes lineageAttributes) {
     int emitted = 0;
     while (peaks.size() >= budget) {
       int last = peaks.size() - 1;
@@ -340,7 +343,7 @@ final class LineageEngine {
         return emitted;
       }
       List<LineageNode> group = peaks.subList(first, peaks.size());
-      LineageNode node = emitNode(group, parent, true, lineageAttributes);
+      LineageNode node = emitNode(group, parent, true, limits, lineageAttributes);
       group.clear();
       peaks.add(node);
       emitted++;
@@ -406,14 +409,14 @@ final class LineageEngine {
   }
 
   private LineageNode emitNode(
-      List<LineageNode> children, Context parent, boolean checkpoint, Attributes lineageAttributes) {
+      List<LineageNode> children, Context parent, boolean checkpoint, LinkLimits limits, Attributes lineageAttributes) {
     SpanBuilder builder = lineageSpan(parent, lineageAttributes);
     int level = 0;
     long contributors = 0;
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     for (LineageNode child : children) {
-      builder.addLink(child.spanContext(), nodeLinkAttributes(child));
+      builder.addLink(child.spanContext(), nodeLinkAttributes(child, limits));
       level = Math.max(level, child.level() + 1);
       contributors += child.contributors();
       first = Math.min(first, child.firstSequence());
@@ -479,13 +482,31 @@ final class LineageEngine {
     return attributes.build();
   }
 
-  /** Attributes of a link to a lineage span. */
-  static Attributes nodeLinkAttributes(LineageNode node) {
-    return Attributes.of(
-        LINK_KIND, LINK_KIND_LINEAGE,
-        LINEAGE_LEVEL, (long) node.level(),
-        LINEAGE_CONTRIBUTORS, node.contributors(),
-        LINEAGE_FIRST_SEQUENCE, node.firstSequence(),
-        LINEAGE_LAST_SEQUENCE, node.lastSequence());
+  /** Attributes of a link to a lineage span, most useful first, within the per-link limit. */
+  static Attributes nodeLinkAttributes(LineageNode node, LinkLimits limits) {
+    int max = limits.getMaxAttributesPerLink();
+    if (max >= 5) {
+      return Attributes.of(
+          LINK_KIND, LINK_KIND_LINEAGE,
+          LINEAGE_LEVEL, (long) node.level(),
+          LINEAGE_CONTRIBUTORS, node.contributors(),
+          LINEAGE_FIRST_SEQUENCE, node.firstSequence(),
+          LINEAGE_LAST_SEQUENCE, node.lastSequence());
+    }
+    // The kind must survive: the link graph is followed through lineage links by it.
+    AttributesBuilder attributes = Attributes.builder();
+    if (max > 0) {
+      attributes.put(LINK_KIND, LINK_KIND_LINEAGE);
+    }
+    if (max > 1) {
+      attributes.put(LINEAGE_FIRST_SEQUENCE, node.firstSequence());
+    }
+    if (max > 2) {
+      attributes.put(LINEAGE_LAST_SEQUENCE, node.lastSequence());
+    }
+    if (max > 3) {
+      attributes.put(LINEAGE_CONTRIBUTORS, node.contributors());
+    }
+    return attributes.build();
   }
 }

@@ -172,6 +172,22 @@ class LineageEngineTest {
   }
 
   @Test
+  void link_oneAttributePerLink_keepsTheKindSoTheGraphStaysWalkable() {
+    LinkLimits limits = LinkLimits.builder().setMaxAttributesPerLink(1).build();
+    Tracefold tracefold = Tracefold.builder(otel.getOpenTelemetry()).setLinkLimits(limits).build();
+    List<String> contexts = contexts(1000);
+    LinkCollector collector = tracefold.newCollector();
+    for (int i = 0; i < contexts.size(); i++) {
+      collector.offer(contexts.get(i), null, i, "E");
+    }
+    SpanData root = reconstruct(tracefold, collector, Lineage.empty());
+
+    assertReachesExactly(root, contexts, 128);
+    assertThat(otel.getSpans()).allSatisfy(span -> assertThat(span.getLinks())
+        .allSatisfy(link -> assertThat(link.getAttributes().size()).isLessThanOrEqualTo(1)));
+  }
+
+  @Test
   void link_nonRecordingSpan_doesNothing() {
     Tracefold tracefold = Tracefold.create(otel.getOpenTelemetry());
     LinkCollector collector = tracefold.newCollector();
