@@ -13,11 +13,16 @@ import org.axonframework.config.AggregateConfiguration;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.EventProcessorSpanFactory;
 import org.axonframework.eventsourcing.AggregateFactory;
 import org.axonframework.eventsourcing.AggregateSnapshotter;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.lifecycle.Phase;
+import org.axonframework.messaging.MessageDispatchInterceptor;
+import org.axonframework.messaging.annotation.HandlerDefinition;
+import org.axonframework.messaging.annotation.HandlerEnhancerDefinition;
+import org.axonframework.messaging.annotation.ParameterResolverFactory;
 import org.axonframework.modelling.command.DefaultRepositorySpanFactory;
 import org.axonframework.modelling.command.RepositorySpanFactory;
 import org.axonframework.modelling.command.inspection.AggregateMetaModelFactory;
@@ -58,11 +63,21 @@ import org.axonframework.tracing.SpanFactory;
  *
  * <p>Components the user registers after this module replace Tracefold's (last registration wins in
  * Axon); a custom snapshotter then loses snapshot provenance, which later loads count as missing.
+ *
+ * <p>Each component is also returned by a factory method ({@link #spanFactory()}, {@link
+ * #repositorySpanFactory}, {@link #aggregateMetaModelFactory}, {@link #snapshotter}, {@link
+ * #eventProcessorSpanFactory()}, {@link #handlerEnhancerDefinition()}, {@link
+ * #eventDispatchInterceptor()}), for wiring by hand. Spring Boot applications need none of this:
+ * {@code io.tracefold.axon.spring.TracefoldAutoConfiguration} declares each component as a bean.
  */
 public final class AxonTracefold implements ConfigurerModule {
 
   /** Default number of aggregates whose lineage checkpoint is remembered in memory. */
   public static final int DEFAULT_CHECKPOINT_CACHE_SIZE = 10_000;
+
+  private static final String SPRING_CONFIGURER = "org.axonframework.spring.config.SpringConfigurer";
+  private static final boolean AXON_SPRING_PRESENT =
+      isPresent("org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter");
 
   private final Tracefold tracefold;
   private final TracefoldSpanFactory spanFactory;
@@ -94,30 +109,123 @@ public final class AxonTracefold implements ConfigurerModule {
   }
 
   /**
-   * Returns Tracefold's Axon {@link SpanFactory}, for wiring by hand (e.g. an event store built
-   * with {@code EmbeddedEventStore.builder().spanFactory(..)}).
+   * Returns Tracefold's Axon {@link SpanFactory} (one instance per module), for wiring by hand
+   * (e.g. an event store built with {@code EmbeddedEventStore.builder().spanFactory(..)}).
    */
   public SpanFactory spanFactory() {
     return spanFactory;
   }
 
+  /**
+   * Returns the {@link RepositorySpanFactory} that makes every rehydration of a traced aggregate
+   * link its {@code initializeState} span to all contributing event spans (and marks cache hits on
+   * the {@code load} span); the spans themselves come from {@code delegate}, usually Axon's
+   * {@code DefaultRepositorySpanFactory} built on {@link #spanFactory()}. Needs the
+   * {@link #aggregateMetaModelFactory} too, which shows it the replayed events.
+   */
+  public RepositorySpanFactory repositorySpanFactory(RepositorySpanFactory delegate) {
+    return new AxonRehydration(Objects.requireNonNull(delegate, "delegate"), tracefold, checkpoints);
+  }
+
+  /**
+   * Returns an {@link AggregateMetaModelFactory} that builds Axon's annotated models and lets the
+   * rehydration span of a {@link TracedAggregate} see every replayed message (including snapshots
+   * and events the aggregate has no handler for). Other aggregates get Axon's models unchanged.
+   */
+  public AggregateMetaModelFactory aggregateMetaModelFactory(
+      ParameterResolverFactory parameterResolverFactory, HandlerDefinition handlerDefinition) {
+    Objects.requireNonNull(parameterResolverFactory, "parameterResolverFactory");
+    Objects.requireNonNull(handlerDefinition, "handlerDefinition");
+    return new TracedAggregateMetaModelFactory(() -> parameterResolverFactory, type -> handlerDefinition, tracefold);
+  }
+
+  /**
+   * Returns the snapshotter {@code builder} describes, whose snapshots of traced aggregates carry
+   * their provenance in metadata. A {@code SpringAggregateSnapshotter.Builder} gives a {@code
+   * SpringAggregateSnapshotter} (aggregate factories looked up in the application context); any
+   * other builder an {@link AggregateSnapshotter}.
+   */
+  public AggregateSnapshotter snapshotter(AggregateSnapshotter.Builder builder) {
+    Objects.requireNonNull(builder, "builder");
+    SnapshotProvenance provenance = new SnapshotProvenance(tracefold, checkpoints);
+    // Checked by name first: axon-spring is optional, and its classes must not load without it.
+    if (AXON_SPRING_PRESENT && SpringTracefoldSnapshotter.accepts(builder)) {
+      return SpringTracefoldSnapshotter.create(builder, provenance);
+    }
+    return new TracefoldSnapshotter(builder, provenance);
+  }
+
+  /**
+   * Returns the {@link EventProcessorSpanFactory} whose process and batch spans are roots linked
+   * to their events (never children of the command's trace), replays marked.
+   */
+  public EventProcessorSpanFactory eventProcessorSpanFactory() {
+    return new ProcessorSpans(tracefold);
+  }
+
+  /**
+   * Returns the handler enhancer through which each event handled by a {@link TracedProjection}
+   * runs in a linked {@code Projection.update} span and updates the read-model entity's lineage in
+   * the {@link ProjectionLineageStore}. Handlers of other classes are left as they are.
+   */
+  public HandlerEnhancerDefinition handlerEnhancerDefinition() {
+    return new ProjectionTracing(tracefold, projectionLineageStore);
+  }
+
+  /**
+   * Returns the event-bus dispatch interceptor that gives an event its publish span and context
+   * when the event store was built without Axon's event-bus span factory; events that already
+   * carry a context pass untouched. Register it on the {@code EventBus}.
+   */
+  public MessageDispatchInterceptor<EventMessage<?>> eventDispatchInterceptor() {
+    return new EventContextInterceptor(tracefold.getTracer(), spanFactory);
+  }
+
+  /**
+   * Registers Tracefold's components on {@code configurer} (see the class comment).
+   *
+   * <p>Does nothing on Axon's Spring configurer ({@code SpringConfigurer}), which Axon's Spring Boot
+   * support applies every {@code ConfigurerModule} bean to: there Tracefold's Spring Boot
+   * auto-configuration declares each component as a bean of its own, which a user's bean of the
+   * same type replaces, and registering them here as well would override those user beans.
+   */
   @Override
   public void configureModule(Configurer configurer) {
+    if (isSpringConfigurer(configurer)) {
+      return;
+    }
     configurer.configureSpanFactory(c -> spanFactory);
     configurer.registerComponent(
         RepositorySpanFactory.class,
-        c -> new AxonRehydration(
-            DefaultRepositorySpanFactory.builder().spanFactory(c.spanFactory()).build(), tracefold, checkpoints));
+        c -> repositorySpanFactory(DefaultRepositorySpanFactory.builder().spanFactory(c.spanFactory()).build()));
     configurer.registerComponent(
-        AggregateMetaModelFactory.class, c -> new TracedAggregateMetaModelFactory(c, tracefold));
+        AggregateMetaModelFactory.class,
+        c -> new TracedAggregateMetaModelFactory(c::parameterResolverFactory, c::handlerDefinition, tracefold));
     configurer.configureSnapshotter(this::snapshotter);
-    configurer.registerComponent(EventProcessorSpanFactory.class, c -> new ProcessorSpans(tracefold));
-    configurer.registerHandlerEnhancerDefinition(c -> new ProjectionTracing(tracefold, projectionLineageStore));
+    configurer.registerComponent(EventProcessorSpanFactory.class, c -> eventProcessorSpanFactory());
+    configurer.registerHandlerEnhancerDefinition(c -> handlerEnhancerDefinition());
     configurer.onInitialize(
         config -> config.onStart(
             Phase.LOCAL_MESSAGE_HANDLER_REGISTRATIONS,
-            () -> config.eventBus()
-                .registerDispatchInterceptor(new EventContextInterceptor(tracefold.getTracer(), spanFactory))));
+            () -> config.eventBus().registerDispatchInterceptor(eventDispatchInterceptor())));
+  }
+
+  private static boolean isSpringConfigurer(Configurer configurer) {
+    for (Class<?> type = configurer.getClass(); type != null; type = type.getSuperclass()) {
+      if (SPRING_CONFIGURER.equals(type.getName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isPresent(String className) {
+    try {
+      Class.forName(className, false, AxonTracefold.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   /** Axon's default snapshotter (as {@code DefaultConfigurer} builds it), with snapshot provenance. */
@@ -133,7 +241,7 @@ public final class AxonTracefold implements ConfigurerModule {
     if (firstType == null) {
       return (aggregateType, aggregateIdentifier) -> {};
     }
-    AggregateSnapshotter.Builder builder =
+    return snapshotter(
         AggregateSnapshotter.builder()
             .eventStore(config.eventStore())
             .transactionManager(config.getComponent(TransactionManager.class))
@@ -141,8 +249,7 @@ public final class AxonTracefold implements ConfigurerModule {
             .repositoryProvider(config::repository)
             .parameterResolverFactory(config.parameterResolverFactory())
             .spanFactory(config.getComponent(SnapshotterSpanFactory.class))
-            .handlerDefinition(config.handlerDefinition(firstType));
-    return new TracefoldSnapshotter(builder, tracefold, checkpoints);
+            .handlerDefinition(config.handlerDefinition(firstType)));
   }
 
   /** Builder of {@link AxonTracefold}; validates eagerly. */

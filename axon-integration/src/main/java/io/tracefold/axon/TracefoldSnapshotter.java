@@ -1,108 +1,26 @@
 package io.tracefold.axon;
 
-import io.opentelemetry.api.trace.Span;
-import io.tracefold.core.Lineage;
-import io.tracefold.core.Tracefold;
-import io.tracefold.core.W3CTraceContext;
-import java.util.HashMap;
-import java.util.Map;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.AggregateSnapshotter;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Axon's {@link AggregateSnapshotter}, plus snapshot provenance for {@link TracedAggregate}
- * aggregates: the {@code createSnapshot} span reaches every event the snapshot summarises (sealing
- * the lineage forest), and the snapshot's metadata carries that checkpoint and the span's context,
- * so a rehydration from the snapshot, in any process, still reaches every contributing event.
+ * Axon's {@link AggregateSnapshotter}, plus {@link SnapshotProvenance} for {@link TracedAggregate}
+ * aggregates.
  */
 final class TracefoldSnapshotter extends AggregateSnapshotter {
 
-  private final Tracefold tracefold;
-  private final LineageCheckpoints checkpoints;
+  private final SnapshotProvenance provenance;
 
-  TracefoldSnapshotter(AggregateSnapshotter.Builder builder, Tracefold tracefold, LineageCheckpoints checkpoints) {
+  TracefoldSnapshotter(AggregateSnapshotter.Builder builder, SnapshotProvenance provenance) {
     super(builder);
-    this.tracefold = tracefold;
-    this.checkpoints = checkpoints;
+    this.provenance = provenance;
   }
 
   @Override
-  @SuppressWarnings({"rawtypes", "unchecked"})
+  @SuppressWarnings("rawtypes")
   protected DomainEventMessage createSnapshot(
       Class<?> aggregateType, String aggregateIdentifier, DomainEventStream eventStream) {
-    AggregateTracing tracing = tracingOf(aggregateType);
-    if (tracing == null) {
-      return super.createSnapshot(aggregateType, aggregateIdentifier, eventStream);
-    }
-    String type = aggregateType.getSimpleName();
-    ReconstructionRecorder recorder =
-        new ReconstructionRecorder(
-            tracefold, tracing, type, aggregateIdentifier, checkpoints.get(type, aggregateIdentifier));
-    DomainEventMessage<?> snapshot =
-        super.createSnapshot(aggregateType, aggregateIdentifier, new RecordingStream(eventStream, recorder, aggregateType));
-    if (snapshot == null) {
-      return null;
-    }
-    try {
-      Span span = Span.current();
-      Lineage sealed = recorder.finish(span, true);
-      String snapshotSpan = W3CTraceContext.formatTraceparent(span.getSpanContext());
-      if (sealed.isEmpty() || !span.getSpanContext().isSampled() || snapshotSpan == null) {
-        return snapshot;
-      }
-      checkpoints.put(type, aggregateIdentifier, sealed);
-      Map<String, String> metaData = new HashMap<>(4);
-      metaData.put(ReconstructionRecorder.LINEAGE_KEY, sealed.encode());
-      metaData.put(ReconstructionRecorder.SNAPSHOT_SPAN_KEY, snapshotSpan);
-      return snapshot.andMetaData(metaData);
-    } catch (RuntimeException e) {
-      // Fail open: a snapshot without provenance is better than no snapshot.
-      return snapshot;
-    }
-  }
-
-  private @Nullable AggregateTracing tracingOf(Class<?> aggregateType) {
-    try {
-      return AggregateTracing.of(aggregateType, tracefold);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  /** The snapshotter's event stream, recording each message as the snapshot aggregate consumes it. */
-  private static final class RecordingStream implements DomainEventStream {
-    private final DomainEventStream delegate;
-    private final ReconstructionRecorder recorder;
-    private final Class<?> aggregateType;
-
-    RecordingStream(DomainEventStream delegate, ReconstructionRecorder recorder, Class<?> aggregateType) {
-      this.delegate = delegate;
-      this.recorder = recorder;
-      this.aggregateType = aggregateType;
-    }
-
-    @Override
-    public boolean hasNext() {
-      return delegate.hasNext();
-    }
-
-    @Override
-    public DomainEventMessage<?> next() {
-      DomainEventMessage<?> message = delegate.next();
-      recorder.record(message, aggregateType.isAssignableFrom(message.getPayloadType()));
-      return message;
-    }
-
-    @Override
-    public DomainEventMessage<?> peek() {
-      return delegate.peek();
-    }
-
-    @Override
-    public Long getLastSequenceNumber() {
-      return delegate.getLastSequenceNumber();
-    }
+    return provenance.createSnapshot(aggregateType, aggregateIdentifier, eventStream, super::createSnapshot);
   }
 }

@@ -1,0 +1,194 @@
+package io.tracefold.axon.spring;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.tracefold.axon.AxonTracefold;
+import io.tracefold.axon.InMemoryProjectionLineageStore;
+import io.tracefold.axon.ProjectionLineageStore;
+import io.tracefold.core.LinkLimits;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.EventProcessorSpanFactory;
+import org.axonframework.lifecycle.Phase;
+import org.axonframework.messaging.annotation.HandlerDefinition;
+import org.axonframework.messaging.annotation.HandlerEnhancerDefinition;
+import org.axonframework.messaging.annotation.ParameterResolverFactory;
+import org.axonframework.modelling.command.DefaultRepositorySpanFactory;
+import org.axonframework.modelling.command.RepositorySpanFactory;
+import org.axonframework.modelling.command.inspection.AggregateMetaModelFactory;
+import org.axonframework.springboot.autoconfig.AxonAutoConfiguration;
+import org.axonframework.springboot.autoconfig.AxonTracingAutoConfiguration;
+import org.axonframework.tracing.SpanFactory;
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Spring Boot auto-configuration of Tracefold for Axon Framework 4: with {@code tracefold-axon} and
+ * Axon's Spring Boot starter on the class path, every {@link io.tracefold.axon.TracedAggregate}
+ * and {@link io.tracefold.axon.TracedProjection} is traced.
+ *
+ * <p>Each component is a bean of its own, declared only when the application has none of its type
+ * (or, for the handler enhancer and the dispatch-interceptor module, of its name), so a user's bean
+ * replaces exactly one piece. The span factories take the place of the beans of the same names in
+ * Axon's {@code AxonTracingAutoConfiguration}, which back off; the snapshotter comes from {@link
+ * TracefoldSnapshotterAutoConfiguration}.
+ *
+ * <p>Requires an {@link OpenTelemetry} bean (the application's own, or the OpenTelemetry Spring
+ * Boot starter's): Tracefold never falls back to {@code GlobalOpenTelemetry}, so without one the
+ * application fails to start with a message naming the missing bean. {@code tracefold.enabled=false}
+ * switches the whole auto-configuration off.
+ */
+@AutoConfiguration(
+    before = {AxonTracingAutoConfiguration.class, AxonAutoConfiguration.class},
+    beforeName = "org.axonframework.springboot.autoconfig.OpenTelemetryAutoConfiguration")
+@ConditionalOnClass(
+    name = {
+      "org.axonframework.springboot.autoconfig.AxonAutoConfiguration",
+      "org.axonframework.spring.config.SpringConfigurer"
+    })
+@ConditionalOnProperty(prefix = "tracefold", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(TracefoldProperties.class)
+public final class TracefoldAutoConfiguration {
+
+  /** Name of the handler enhancer bean; a bean of this name replaces it. */
+  public static final String HANDLER_ENHANCER_BEAN = "tracefoldHandlerEnhancerDefinition";
+
+  /** Name of the module registering the event-bus dispatch interceptor; a bean of this name replaces it. */
+  public static final String EVENT_DISPATCH_INTERCEPTOR_BEAN = "tracefoldEventDispatchInterceptor";
+
+  /** Creates the auto-configuration (Spring instantiates it). */
+  public TracefoldAutoConfiguration() {}
+
+  /** Returns where {@code @TracedProjection} entities' lineage is kept: in memory unless replaced. */
+  @Bean
+  @ConditionalOnMissingBean
+  public ProjectionLineageStore projectionLineageStore() {
+    return new InMemoryProjectionLineageStore();
+  }
+
+  /**
+   * Returns the module every other bean comes from, emitting through the application's {@link
+   * OpenTelemetry} bean and configured by {@code tracefold.*}.
+   *
+   * @throws NoSuchBeanDefinitionException if there is no {@code OpenTelemetry} bean
+   * @throws InvalidConfigurationPropertyValueException if a {@code tracefold.*} setting is invalid
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public AxonTracefold axonTracefold(
+      ObjectProvider<OpenTelemetry> openTelemetry,
+      TracefoldProperties properties,
+      ProjectionLineageStore projectionLineageStore) {
+    OpenTelemetry otel = openTelemetry.getIfAvailable();
+    if (otel == null) {
+      throw new NoSuchBeanDefinitionException(
+          OpenTelemetry.class,
+          "Tracefold needs an io.opentelemetry.api.OpenTelemetry bean: declare one (e.g. an"
+              + " OpenTelemetrySdk) or add the OpenTelemetry Spring Boot starter. Tracefold never"
+              + " falls back to GlobalOpenTelemetry. Set tracefold.enabled=false to run without it.");
+    }
+    return builder(otel, properties).setProjectionLineageStore(projectionLineageStore).build();
+  }
+
+  /** Returns the builder {@code properties} describe, naming the first invalid setting. */
+  static AxonTracefold.Builder builder(OpenTelemetry openTelemetry, TracefoldProperties properties) {
+    LinkLimits.Builder limits = LinkLimits.getDefault().toBuilder();
+    try {
+      limits.setMaxDirectLinks(properties.getMaxDirectLinks());
+    } catch (IllegalArgumentException e) {
+      throw invalid("tracefold.max-direct-links", properties.getMaxDirectLinks(), e);
+    }
+    if (properties.getOverflowPolicy() == null) {
+      throw new InvalidConfigurationPropertyValueException(
+          "tracefold.overflow-policy", null, "must be one of LINEAGE, KEEP_FIRST_LOSSY, KEEP_LATEST_LOSSY");
+    }
+    limits.setOverflowPolicy(properties.getOverflowPolicy());
+    AxonTracefold.Builder builder = AxonTracefold.builder(openTelemetry).setLinkLimits(limits.build());
+    if (properties.getBaggageAllowlist() != null) {
+      for (String key : properties.getBaggageAllowlist()) {
+        if (key == null || key.isBlank()) {
+          throw new InvalidConfigurationPropertyValueException(
+              "tracefold.baggage-allowlist", properties.getBaggageAllowlist(), "keys must not be blank");
+        }
+      }
+      builder.setBaggageAllowlist(properties.getBaggageAllowlist());
+    }
+    try {
+      builder.setCheckpointCacheSize(properties.getCheckpointCacheSize());
+    } catch (IllegalArgumentException e) {
+      throw invalid("tracefold.checkpoint-cache-size", properties.getCheckpointCacheSize(), e);
+    }
+    return builder.setCopyMetadataToSpanAttributes(properties.isCopyMetadataToSpanAttributes());
+  }
+
+  private static InvalidConfigurationPropertyValueException invalid(
+      String name, Object value, IllegalArgumentException cause) {
+    InvalidConfigurationPropertyValueException e =
+        new InvalidConfigurationPropertyValueException(name, value, cause.getMessage());
+    e.initCause(cause);
+    return e;
+  }
+
+  /**
+   * Returns Tracefold's {@link SpanFactory}: command, event, load and snapshot spans, and the W3C
+   * context in message metadata. Replaces Axon's {@code spanFactory} bean.
+   */
+  @Bean
+  @ConditionalOnMissingBean(SpanFactory.class)
+  public SpanFactory spanFactory(AxonTracefold tracefold) {
+    return tracefold.spanFactory();
+  }
+
+  /** Returns the repository span factory whose rehydration spans link every contributing event. */
+  @Bean
+  @ConditionalOnMissingBean(RepositorySpanFactory.class)
+  public RepositorySpanFactory repositorySpanFactory(AxonTracefold tracefold, SpanFactory spanFactory) {
+    return tracefold.repositorySpanFactory(DefaultRepositorySpanFactory.builder().spanFactory(spanFactory).build());
+  }
+
+  /** Returns the event processor span factory: root process and batch spans linked to their events. */
+  @Bean
+  @ConditionalOnMissingBean(EventProcessorSpanFactory.class)
+  public EventProcessorSpanFactory eventProcessorSpanFactory(AxonTracefold tracefold) {
+    return tracefold.eventProcessorSpanFactory();
+  }
+
+  /**
+   * Returns the aggregate meta-model factory that shows a traced aggregate's rehydration span every
+   * replayed message; Axon's Spring configurer uses a bean of this type for every aggregate.
+   */
+  @Bean
+  @ConditionalOnMissingBean(AggregateMetaModelFactory.class)
+  public AggregateMetaModelFactory aggregateMetaModelFactory(
+      AxonTracefold tracefold, ParameterResolverFactory parameterResolverFactory, HandlerDefinition handlerDefinition) {
+    return tracefold.aggregateMetaModelFactory(parameterResolverFactory, handlerDefinition);
+  }
+
+  /** Returns the handler enhancer that traces {@code @TracedProjection} event handlers. */
+  @Bean(HANDLER_ENHANCER_BEAN)
+  @ConditionalOnMissingBean(name = HANDLER_ENHANCER_BEAN)
+  public HandlerEnhancerDefinition tracefoldHandlerEnhancerDefinition(AxonTracefold tracefold) {
+    return tracefold.handlerEnhancerDefinition();
+  }
+
+  /**
+   * Returns the module that registers {@link AxonTracefold#eventDispatchInterceptor()} on the event
+   * bus: a publish span and context for events of a store built without the event-bus span factory.
+   * Axon's own event store beans have one, so it usually finds every event already carrying a
+   * context. (A module rather than a {@code MessageDispatchInterceptor} bean, which Axon would put
+   * on the event gateway instead of the event bus.)
+   */
+  @Bean(EVENT_DISPATCH_INTERCEPTOR_BEAN)
+  @ConditionalOnMissingBean(name = EVENT_DISPATCH_INTERCEPTOR_BEAN)
+  public ConfigurerModule tracefoldEventDispatchInterceptor(AxonTracefold tracefold) {
+    return configurer -> configurer.onInitialize(
+        config -> config.onStart(
+            Phase.LOCAL_MESSAGE_HANDLER_REGISTRATIONS,
+            () -> config.eventBus().registerDispatchInterceptor(tracefold.eventDispatchInterceptor())));
+  }
+}

@@ -1,0 +1,99 @@
+package io.tracefold.axon.spring;
+
+import io.tracefold.axon.AxonTracefold;
+import io.tracefold.core.LinkLimits;
+import io.tracefold.core.OverflowPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of Tracefold's Spring Boot auto-configuration, under the prefix {@code tracefold}. They
+ * are checked when the {@link AxonTracefold} bean is built, at startup; an invalid value fails the
+ * start with a message naming the setting.
+ */
+@ConfigurationProperties(prefix = "tracefold")
+public final class TracefoldProperties {
+
+  private boolean enabled = true;
+  private int maxDirectLinks = LinkLimits.DEFAULT_MAX_DIRECT_LINKS;
+  private OverflowPolicy overflowPolicy = OverflowPolicy.LINEAGE;
+  private List<String> baggageAllowlist = new ArrayList<>();
+  private boolean copyMetadataToSpanAttributes;
+  private int checkpointCacheSize = AxonTracefold.DEFAULT_CHECKPOINT_CACHE_SIZE;
+
+  /** Returns whether the auto-configuration is active ({@code tracefold.enabled}, default true). */
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  /** Sets whether the auto-configuration is active. */
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  /**
+   * Returns the most direct links per span ({@code tracefold.max-direct-links}, default 128, at
+   * least 2); must not exceed the SDK's {@code SpanLimits.maxNumberOfLinks}.
+   */
+  public int getMaxDirectLinks() {
+    return maxDirectLinks;
+  }
+
+  /** Sets the most direct links per span. */
+  public void setMaxDirectLinks(int maxDirectLinks) {
+    this.maxDirectLinks = maxDirectLinks;
+  }
+
+  /**
+   * Returns what happens beyond the link budget ({@code tracefold.overflow-policy}, default
+   * {@code LINEAGE}, lossless).
+   */
+  public OverflowPolicy getOverflowPolicy() {
+    return overflowPolicy;
+  }
+
+  /** Sets what happens beyond the link budget. */
+  public void setOverflowPolicy(OverflowPolicy overflowPolicy) {
+    this.overflowPolicy = overflowPolicy;
+  }
+
+  /**
+   * Returns the baggage keys that may be written into event metadata ({@code
+   * tracefold.baggage-allowlist}, default none: event stores are durable).
+   */
+  public List<String> getBaggageAllowlist() {
+    return baggageAllowlist;
+  }
+
+  /** Sets the baggage keys that may be written into event metadata. */
+  public void setBaggageAllowlist(List<String> baggageAllowlist) {
+    this.baggageAllowlist = baggageAllowlist;
+  }
+
+  /**
+   * Returns whether Axon's metadata attribute provider may copy message metadata into span
+   * attributes ({@code tracefold.copy-metadata-to-span-attributes}, default false).
+   */
+  public boolean isCopyMetadataToSpanAttributes() {
+    return copyMetadataToSpanAttributes;
+  }
+
+  /** Sets whether message metadata may be copied into span attributes. */
+  public void setCopyMetadataToSpanAttributes(boolean copyMetadataToSpanAttributes) {
+    this.copyMetadataToSpanAttributes = copyMetadataToSpanAttributes;
+  }
+
+  /**
+   * Returns how many aggregates' lineage checkpoints are kept in memory ({@code
+   * tracefold.checkpoint-cache-size}, default 10,000; 0 disables them).
+   */
+  public int getCheckpointCacheSize() {
+    return checkpointCacheSize;
+  }
+
+  /** Sets how many aggregates' lineage checkpoints are kept in memory. */
+  public void setCheckpointCacheSize(int checkpointCacheSize) {
+    this.checkpointCacheSize = checkpointCacheSize;
+  }
+}

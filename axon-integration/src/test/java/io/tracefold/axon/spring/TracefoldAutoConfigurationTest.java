@@ -1,0 +1,245 @@
+package io.tracefold.axon.spring;
+
+import static io.tracefold.core.TracefoldAttributes.CONTRIBUTORS;
+import static io.tracefold.core.TracefoldAttributes.ENTITY_ID;
+import static io.tracefold.core.TracefoldAttributes.SNAPSHOT_SEQUENCE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.tracefold.axon.AxonTracefold;
+import io.tracefold.core.LinkLimits;
+import io.tracefold.core.testing.ProvenanceGraph;
+import java.util.ArrayList;
+import java.util.List;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventProcessorSpanFactory;
+import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+import org.axonframework.modelling.command.DefaultRepositorySpanFactory;
+import org.axonframework.modelling.command.RepositorySpanFactory;
+import org.axonframework.modelling.command.inspection.AggregateMetaModelFactory;
+import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
+import org.axonframework.tracing.NoOpSpanFactory;
+import org.axonframework.tracing.SpanFactory;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+class TracefoldAutoConfigurationTest {
+
+  @Test
+  void rehydration_threeCommandsInSeparateTraces_reachesExactlyTheirPublishSpans() {
+    ShopApplication.runner().run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(SpanFactory.class)).isSameAs(context.getBean(AxonTracefold.class).spanFactory());
+      ShopApplication.Client client = new ShopApplication.Client(context);
+      List<String> traces = new ArrayList<>();
+      traces.add(client.send(new ShopOrder.OpenOrder("s-1")));
+      traces.add(client.send(new ShopOrder.AddItems("s-1", 2)));
+      traces.add(client.send(new ShopOrder.AddItems("s-1", 3)));
+
+      assertThat(client.load("s-1")).isEqualTo(5);
+
+      SpanData rehydration = client.latest("Repository.initializeState", "s-1");
+      ProvenanceGraph graph = ProvenanceGraph.of(client.spans());
+      ProvenanceGraph.Reach reach = graph.reach(rehydration);
+      assertThat(reach.dangling()).isEmpty();
+      assertThat(reach.contributors()).hasSize(6).isEqualTo(client.eventSpanKeys("s-1"));
+      assertThat(reach.contributorContexts()).extracting(c -> c.getTraceId()).containsOnly(traces.toArray(new String[0]));
+      assertThat(graph.span(reach.contributorContexts().iterator().next()).getName()).startsWith("EventBus.publishEvent");
+      assertThat(rehydration.getAttributes().get(CONTRIBUTORS)).isEqualTo(6);
+    });
+  }
+
+  @Test
+  void projection_latestUpdateOfEachEntity_reachesExactlyItsEvents() {
+    ShopApplication.runner().run(context -> {
+      ShopApplication.Client client = new ShopApplication.Client(context);
+      client.send(new ShopOrder.OpenOrder("s-1"));
+      client.send(new ShopOrder.OpenOrder("s-2"));
+      client.send(new ShopOrder.AddItems("s-1", 3));
+      client.send(new ShopOrder.AddItems("s-2", 1));
+
+      assertThat(context.getBean(ShopOrderSummary.class).items).containsEntry("s-1", 3).containsEntry("s-2", 1);
+      ProvenanceGraph graph = ProvenanceGraph.of(client.spans());
+      for (String id : List.of("s-1", "s-2")) {
+        ProvenanceGraph.Reach reach = graph.reach(client.latest("Projection.update(ShopOrderSummary)", id));
+        assertThat(reach.dangling()).isEmpty();
+        assertThat(reach.contributors()).as(id).isNotEmpty().isEqualTo(client.eventSpanKeys(id));
+      }
+    });
+  }
+
+  @Test
+  void snapshot_springSnapshotterCarriesProvenance_rehydrationFromItReachesAllEvents() {
+    ShopApplication.runner().withPropertyValues("test.snapshot-threshold=3").run(context -> {
+      assertThat(context.getBean(Snapshotter.class)).isInstanceOf(SpringAggregateSnapshotter.class);
+      ShopApplication.Client client = new ShopApplication.Client(context);
+      client.send(new ShopOrder.OpenOrder("s-1"));
+      client.send(new ShopOrder.AddItems("s-1", 5));
+      client.send(new ShopOrder.AddItems("s-1", 2));
+
+      DomainEventMessage<?> snapshot =
+          context.getBean(InMemoryEventStorageEngine.class).readSnapshot("s-1").orElseThrow();
+      assertThat(snapshot.getMetaData()).containsKeys("tracefold.lineage", "tracefold.snapshot");
+      client.load("s-1");
+      SpanData rehydration = client.latest("Repository.initializeState", "s-1");
+      assertThat(rehydration.getAttributes().get(SNAPSHOT_SEQUENCE)).isEqualTo(snapshot.getSequenceNumber());
+      ProvenanceGraph.Reach reach = ProvenanceGraph.of(client.spans()).reach(rehydration);
+      assertThat(reach.dangling()).isEmpty();
+      assertThat(reach.contributors()).hasSize(8).isEqualTo(client.eventSpanKeys("s-1"));
+    });
+  }
+
+  @Test
+  void noOpenTelemetryBean_failsFastNamingTheMissingBean() {
+    ShopApplication.withoutOpenTelemetry().run(context -> {
+      assertThat(context).hasFailed();
+      Throwable failure = context.getStartupFailure();
+      assertThat(failure).rootCause()
+          .isInstanceOf(NoSuchBeanDefinitionException.class)
+          .hasMessageContaining("io.opentelemetry.api.OpenTelemetry")
+          .hasMessageContaining("GlobalOpenTelemetry")
+          .hasMessageContaining("tracefold.enabled=false");
+    });
+  }
+
+  @Test
+  void disabled_backsOffEntirely_axonRunsWithItsOwnDefaults() {
+    ShopApplication.withoutOpenTelemetry().withPropertyValues("tracefold.enabled=false").run(context -> {
+      assertThat(context).hasNotFailed().doesNotHaveBean(AxonTracefold.class).doesNotHaveBean(AggregateMetaModelFactory.class);
+      assertThat(context.getBean(SpanFactory.class)).isSameAs(NoOpSpanFactory.INSTANCE);
+      ShopApplication.Client client = new ShopApplication.Client(context);
+      client.send(new ShopOrder.OpenOrder("s-1"));
+      assertThat(client.load("s-1")).isZero();
+      assertThat(client.storedEvents("s-1").get(0).getMetaData()).doesNotContainKey("traceparent");
+    });
+  }
+
+  @Test
+  void userEventStoreWithoutEventBusSpanFactory_eventContextFallbackGivesEveryEventItsContext() {
+    ShopApplication.runner().withUserConfiguration(OwnEventStore.class).run(context -> {
+      assertThat(context.getBean(EventStore.class)).isSameAs(context.getBean("ownEventStore"));
+      ShopApplication.Client client = new ShopApplication.Client(context);
+      client.send(new ShopOrder.OpenOrder("s-1"));
+      client.send(new ShopOrder.AddItems("s-1", 2));
+      client.load("s-1");
+
+      assertThat(client.storedEvents("s-1")).allSatisfy(e -> assertThat(e.getMetaData()).containsKey("traceparent"));
+      assertThat(client.spans().stream().filter(s -> s.getName().startsWith("EventBus.publishEvent"))).hasSize(3);
+      ProvenanceGraph.Reach reach =
+          ProvenanceGraph.of(client.spans()).reach(client.latest("Repository.initializeState", "s-1"));
+      assertThat(reach.contributors()).hasSize(3).isEqualTo(client.eventSpanKeys("s-1"));
+    });
+    // Replaced by name: a bean called tracefoldEventDispatchInterceptor takes the fallback's place.
+    ShopApplication.runner().withUserConfiguration(OwnEventStore.class, NoFallback.class).run(context -> {
+      new ShopApplication.Client(context).send(new ShopOrder.OpenOrder("s-1"));
+      assertThat(new ShopApplication.Client(context).storedEvents("s-1").get(0).getMetaData())
+          .doesNotContainKey("traceparent");
+    });
+  }
+
+  @Test
+  void userRepositorySpanFactory_replacesOnlyThatPiece() {
+    // The AxonTracefold bean is a ConfigurerModule, which Axon applies to its Spring configurer: it
+    // must register nothing there, or it would override this user bean.
+    ShopApplication.runner().withUserConfiguration(OwnRepositorySpans.class).run(context -> {
+      assertThat(context.getBean(RepositorySpanFactory.class)).isSameAs(context.getBean("ownRepositorySpanFactory"));
+      assertThat(context.getBean(EventProcessorSpanFactory.class).getClass().getName()).startsWith("io.tracefold");
+      ShopApplication.Client client = new ShopApplication.Client(context);
+      client.send(new ShopOrder.OpenOrder("s-1"));
+      client.send(new ShopOrder.AddItems("s-1", 2));
+      client.load("s-1");
+
+      // Axon's plain initializeState span: no Tracefold attributes, no links; events still carry context.
+      SpanData rehydration = client.latest(s -> s.getName().startsWith("Repository.initializeState"), "rehydration");
+      assertThat(rehydration.getAttributes().get(ENTITY_ID)).isNull();
+      assertThat(rehydration.getLinks()).isEmpty();
+      assertThat(client.eventSpanKeys("s-1")).hasSize(3);
+      // The projection, another piece, is still traced.
+      assertThat(client.latest("Projection.update(ShopOrderSummary)", "s-1")).isNotNull();
+    });
+  }
+
+  @Test
+  void userAxonTracefold_isTheOneEveryPieceComesFrom() {
+    ShopApplication.runner().withUserConfiguration(OwnAxonTracefold.class).run(context -> {
+      AxonTracefold own = context.getBean(AxonTracefold.class);
+      assertThat(own.tracefold().getLinkLimits().getMaxDirectLinks()).isEqualTo(4);
+      assertThat(context.getBean(SpanFactory.class)).isSameAs(own.spanFactory());
+      ShopApplication.Client client = new ShopApplication.Client(context);
+      client.send(new ShopOrder.OpenOrder("s-1"));
+      client.send(new ShopOrder.AddItems("s-1", 9));
+      client.load("s-1");
+      SpanData rehydration = client.latest("Repository.initializeState", "s-1");
+      ProvenanceGraph graph = ProvenanceGraph.of(client.spans());
+      assertThat(graph.reach(rehydration).contributors()).isEqualTo(client.eventSpanKeys("s-1"));
+      assertThat(rehydration.getLinks()).hasSizeLessThanOrEqualTo(4);
+    });
+  }
+
+  @Test
+  void properties_boundAndValidatedAtStartup() {
+    ShopApplication.runner()
+        .withPropertyValues(
+            "tracefold.max-direct-links=5",
+            "tracefold.overflow-policy=KEEP_LATEST_LOSSY",
+            "tracefold.baggage-allowlist=tenant,region",
+            "tracefold.checkpoint-cache-size=0")
+        .run(context -> {
+          TracefoldProperties properties = context.getBean(TracefoldProperties.class);
+          assertThat(properties.getBaggageAllowlist()).containsExactly("tenant", "region");
+          AxonTracefold tracefold = context.getBean(AxonTracefold.class);
+          assertThat(tracefold.tracefold().getLinkLimits().getMaxDirectLinks()).isEqualTo(5);
+          assertThat(tracefold.tracefold().getLinkLimits().getOverflowPolicy().name()).isEqualTo("KEEP_LATEST_LOSSY");
+        });
+    ShopApplication.runner().withPropertyValues("tracefold.max-direct-links=1").run(context ->
+        assertThat(context.getStartupFailure()).rootCause()
+            .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+            .hasMessageContaining("tracefold.max-direct-links"));
+    ShopApplication.runner().withPropertyValues("tracefold.checkpoint-cache-size=-1").run(context ->
+        assertThat(context.getStartupFailure()).rootCause()
+            .hasMessageContaining("tracefold.checkpoint-cache-size"));
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnEventStore {
+    @Bean
+    EmbeddedEventStore ownEventStore(InMemoryEventStorageEngine engine) {
+      // Built without the event-bus span factory: no publish spans of its own.
+      return EmbeddedEventStore.builder().storageEngine(engine).build();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class NoFallback {
+    @Bean(TracefoldAutoConfiguration.EVENT_DISPATCH_INTERCEPTOR_BEAN)
+    ConfigurerModule noFallback() {
+      return configurer -> {};
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnRepositorySpans {
+    @Bean
+    RepositorySpanFactory ownRepositorySpanFactory(SpanFactory spanFactory) {
+      return DefaultRepositorySpanFactory.builder().spanFactory(spanFactory).build();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnAxonTracefold {
+    @Bean
+    AxonTracefold ownAxonTracefold(OpenTelemetry openTelemetry) {
+      return AxonTracefold.builder(openTelemetry)
+          .setLinkLimits(LinkLimits.getDefault().toBuilder().setMaxDirectLinks(4).build())
+          .build();
+    }
+  }
+}
