@@ -3,7 +3,7 @@
 # io.tracefold.benchmarks (or of the benchmarks matching the regex $1), and regenerates
 # benchmarks/RESULTS.md from the JSON results.
 #
-#   benchmarks/run.sh                 # everything, about 8 minutes on 2 cores
+#   benchmarks/run.sh                 # everything, about 16 minutes on 2 cores
 #   benchmarks/run.sh 'Parse'         # benchmarks whose name matches the regex (JMH semantics)
 #
 # Environment:
@@ -11,6 +11,13 @@
 #   BENCH_PROFILE   replaces the per-round profile (default below); JMH rejects an option given twice,
 #                   so change -f/-wi/-i/-w/-r here, not in JMH_OPTS
 #   BENCH_ROUNDS    rounds (default 6); each round runs every selected class once
+#   BENCH_PROFILE_AXON, BENCH_ROUNDS_AXON
+#                   the same for the end-to-end classes under io.tracefold.benchmarks.axon (defaults
+#                   below): an operation there is a whole load or command, whose JIT warmup takes
+#                   seconds, and they have the most forks, so they get a longer warmup and fewer rounds
+#   BENCH_SKIP_INSTALL=1
+#                   do not install core and axon-integration into the local Maven repository first
+#                   (use the installed ones; e.g. while someone else builds in core/target)
 #   RUN_CONDITIONS  free text for the report's "Run conditions" line (other load, machine state)
 #
 # Noise: the profile is run in rounds of one fork per benchmark, so a slow phase of the machine (or
@@ -26,12 +33,23 @@ jar="$bench_dir/target/benchmarks.jar"
 filter="${1:-^io\.tracefold\.benchmarks\.}"
 rounds="${BENCH_ROUNDS:-6}"
 profile="${BENCH_PROFILE:--f 1 -wi 3 -i 5 -w 300ms -r 300ms}"
+# A load of 10 or 1,000 events settles after 3-4 s of warmup on the reference machine; 300 ms
+# iterations would measure the interpreter and C1.
+axon_rounds="${BENCH_ROUNDS_AXON:-3}"
+axon_profile="${BENCH_PROFILE_AXON:--f 1 -wi 8 -i 4 -w 500ms -r 400ms}"
 read -r -a profile_args <<<"$profile"
+read -r -a axon_profile_args <<<"$axon_profile"
 read -r -a extra_args <<<"${JMH_OPTS:-}"
 
 cd "$root"
+# The modules the benchmarks depend on are installed first, then only the benchmarks module is
+# built, so a build of it never recompiles core/ or axon-integration/ behind someone else's back.
+if [[ "${BENCH_SKIP_INSTALL:-}" != 1 ]]; then
+  echo "Installing tracefold-core and tracefold-axon into the local Maven repository"
+  mvn -B -q -ntp -Dstyle.color=never -pl core,axon-integration -am install -DskipTests
+fi
 echo "Building $jar"
-mvn -B -q -ntp -Dstyle.color=never -pl benchmarks -am package -Dmaven.test.skip=true
+mvn -B -q -ntp -Dstyle.color=never -pl benchmarks package -Dmaven.test.skip=true
 
 # Benchmarks matching the filter, from JMH's own list: classes added later (any package under
 # io.tracefold.benchmarks) are picked up without touching this script.
@@ -53,15 +71,25 @@ started="$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 started_s="$(date +%s)"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-for ((round = 1; round <= rounds; round++)); do
+max_rounds=$(( rounds > axon_rounds ? rounds : axon_rounds ))
+for ((round = 1; round <= max_rounds; round++)); do
   for class in "${classes[@]}"; do
     stem="${class#io.tracefold.benchmarks.}"
+    if [[ "$stem" == axon.* ]]; then
+      ((round <= axon_rounds)) || continue
+      class_profile=("${axon_profile_args[@]}")
+      class_rounds=$axon_rounds
+    else
+      ((round <= rounds)) || continue
+      class_profile=("${profile_args[@]}")
+      class_rounds=$rounds
+    fi
     # The selected methods of this class, as anchored regexes (JMH includes a name if any matches).
     mapfile -t selected < <(printf '%s\n' "${benchmarks[@]}" |
       awk -v c="$class" '{ n = $0; sub(/\.[^.]*$/, "", n); if (n == c) print }' |
       sed 's/[.$]/\\&/g; s/^/^/; s/$/$/')
-    echo "[round $round/$rounds] $stem (${#selected[@]} methods)"
-    java -jar "$jar" "${selected[@]}" "${profile_args[@]}" -foe true -prof gc \
+    echo "[round $round/$class_rounds] $stem (${#selected[@]} methods)"
+    java -jar "$jar" "${selected[@]}" "${class_profile[@]}" -foe true -prof gc \
       -rf json -rff "$results/$stem.r$round.json" "${extra_args[@]}" >"$results/$stem.r$round.log" 2>&1 || {
       echo "JMH failed; see $results/$stem.r$round.log" >&2
       exit 1
@@ -78,7 +106,7 @@ done
   echo "java: $(java -version 2>&1 | sed -n 1p)"
   echo "load average (1/5/15 min): $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at end"
   echo "selection: $filter"
-  echo "profile: $rounds rounds of: $profile -prof gc ${JMH_OPTS:-}"
+  echo "profile: $rounds rounds of: $profile -prof gc ${JMH_OPTS:-}; axon.*: $axon_rounds rounds of: $axon_profile -prof gc ${JMH_OPTS:-}"
   echo "run conditions: ${RUN_CONDITIONS:-not recorded (set RUN_CONDITIONS when running run.sh)}"
 } >"$results/environment.txt"
 

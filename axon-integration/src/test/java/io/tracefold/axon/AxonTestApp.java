@@ -10,12 +10,8 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.tracefold.core.ParsedTraceparent;
 import io.tracefold.core.TracefoldAttributes;
-import io.tracefold.core.W3CTraceContext;
 import io.tracefold.core.testing.ProvenanceGraph;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -26,7 +22,6 @@ import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
-import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 
@@ -122,25 +117,12 @@ final class AxonTestApp implements AutoCloseable {
 
   /** Returns the stored events of the order (all of them, whatever snapshots exist). */
   List<DomainEventMessage<?>> storedEvents(String orderId) {
-    List<DomainEventMessage<?>> events = new ArrayList<>();
-    DomainEventStream stream = engine.readEvents(orderId, 0);
-    while (stream.hasNext()) {
-      events.add(stream.next());
-    }
-    return events;
+    return StoredEvents.of(engine, orderId);
   }
 
   /** Returns the graph keys of the spans named by the stored events' {@code traceparent}s. */
   Set<String> eventSpanKeys(String orderId) {
-    Set<String> keys = new LinkedHashSet<>();
-    for (DomainEventMessage<?> event : storedEvents(orderId)) {
-      Object traceparent = event.getMetaData().get(W3CTraceContext.TRACEPARENT);
-      ParsedTraceparent parsed = new ParsedTraceparent();
-      if (traceparent instanceof CharSequence && W3CTraceContext.parseTraceparent((CharSequence) traceparent, parsed)) {
-        keys.add(ProvenanceGraph.key(parsed.toSpanContext(null)));
-      }
-    }
-    return keys;
+    return StoredEvents.spanKeys(engine, orderId);
   }
 
   /**

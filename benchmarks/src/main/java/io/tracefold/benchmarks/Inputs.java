@@ -12,8 +12,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-/** Precomputed inputs shared by the benchmarks; used in {@code @Setup} only, never measured. */
-final class Inputs {
+/**
+ * Precomputed inputs shared by the benchmarks (also those of {@code io.tracefold.benchmarks.axon});
+ * used in {@code @Setup} only, never measured.
+ */
+public final class Inputs {
 
   /** Payload types cycled over the events, as an event store would report them. */
   static final String[] EVENT_TYPES = {
@@ -29,7 +32,7 @@ final class Inputs {
    * Returns {@code count} distinct, valid, sampled version-00 {@code traceparent} values drawn from
    * a fixed seed, so every fork measures the same inputs.
    */
-  static String[] distinctTraceparents(int count, long seed) {
+  public static String[] distinctTraceparents(int count, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     String[] values = new String[count];
     for (int i = 0; i < count; i++) {
