@@ -20,6 +20,15 @@ import org.axonframework.tracing.SpanFactory;
  */
 final class EventContextInterceptor implements MessageDispatchInterceptor<EventMessage<?>> {
 
+  // Span names per payload type: built once, not concatenated per event.
+  private static final ClassValue<String> SPAN_NAMES =
+      new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> payloadType) {
+          return "EventBus.publishEvent(" + payloadType.getSimpleName() + ')';
+        }
+      };
+
   private final Tracer tracer;
   private final SpanFactory spanFactory;
 
@@ -37,7 +46,7 @@ final class EventContextInterceptor implements MessageDispatchInterceptor<EventM
         }
         Span publish =
             tracer
-                .spanBuilder("EventBus.publishEvent(" + message.getPayloadType().getSimpleName() + ')')
+                .spanBuilder(SPAN_NAMES.get(message.getPayloadType()))
                 .setParent(Context.current())
                 .setSpanKind(SpanKind.PRODUCER)
                 .setAttribute(TracefoldSpanFactory.MESSAGE_ID, message.getIdentifier())

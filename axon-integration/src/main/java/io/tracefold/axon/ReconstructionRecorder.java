@@ -71,12 +71,13 @@ final class ReconstructionRecorder {
   void record(DomainEventMessage<?> message, boolean snapshot) {
     try {
       long sequence = message.getSequenceNumber();
-      MetaData metaData = message.getMetaData();
       if (snapshot) {
-        recordSnapshot(sequence, metaData);
+        recordSnapshot(sequence, message.getMetaData());
       } else if (sequence <= checkpoint.coveredSequence()) {
+        // Covered: its metadata is not even read (a lazily deserialising store never decodes it).
         collector.skipCovered(sequence);
       } else {
+        MetaData metaData = message.getMetaData();
         collector.offer(
             metaData.get(W3CTraceContext.TRACEPARENT),
             metaData.get(W3CTraceContext.TRACESTATE),

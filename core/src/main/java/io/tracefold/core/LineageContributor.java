@@ -1,5 +1,6 @@
 package io.tracefold.core;
 
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -13,6 +14,9 @@ public final class LineageContributor {
   private final SpanContext spanContext;
   private final long sequence;
   private final @Nullable String eventType;
+  // Link attributes, built once per limit: an entity's pending contributors are linked on every
+  // update. One reference to an immutable pair, so concurrent readers never see a torn value.
+  private @Nullable CachedAttributes linkAttributes;
 
   LineageContributor(SpanContext spanContext, long sequence, @Nullable String eventType) {
     this.spanContext = spanContext;
@@ -33,6 +37,27 @@ public final class LineageContributor {
   /** Returns the event's payload type, or null. */
   public @Nullable String eventType() {
     return eventType;
+  }
+
+  /** Returns the attributes of a link to this contributor under {@code limits}. */
+  Attributes linkAttributes(LinkLimits limits) {
+    int max = limits.getMaxAttributesPerLink();
+    CachedAttributes cached = linkAttributes;
+    if (cached == null || cached.limit != max) {
+      cached = new CachedAttributes(max, LineageEngine.eventLinkAttributes(sequence, eventType, limits));
+      linkAttributes = cached;
+    }
+    return cached.attributes;
+  }
+
+  private static final class CachedAttributes {
+    final int limit;
+    final Attributes attributes;
+
+    CachedAttributes(int limit, Attributes attributes) {
+      this.limit = limit;
+      this.attributes = attributes;
+    }
   }
 
   @Override

@@ -403,7 +403,7 @@ final class LineageEngine {
 
       @Override
       public Attributes linkAttributes(int i) {
-        return eventLinkAttributes(list.get(i).sequence(), list.get(i).eventType(), limits);
+        return list.get(i).linkAttributes(limits);
       }
     };
   }
@@ -469,6 +469,10 @@ final class LineageEngine {
   /** Attributes of a link to an event span, most useful first, within the per-link limit. */
   static Attributes eventLinkAttributes(long sequence, @Nullable String type, LinkLimits limits) {
     int max = limits.getMaxAttributesPerLink();
+    if (max >= 3 && type != null) {
+      // The common case, without a builder's list and copy.
+      return Attributes.of(LINK_KIND, LINK_KIND_EVENT, EVENT_SEQUENCE, sequence, EVENT_TYPE, type);
+    }
     AttributesBuilder attributes = Attributes.builder();
     if (max > 0) {
       attributes.put(LINK_KIND, LINK_KIND_EVENT);
