@@ -42,13 +42,14 @@ COMPARATORS = {
 # with these param values (e.g. {"n": "10"}).
 PARSE_FIX = (
     "Warmed up, OpenTelemetry's extract is not slow: one validation pass over the hex chars, two "
-    "substring copies and a few small objects (264 B). W3CTraceContext.parse makes two passes "
-    "(isLowerHex, then hexLong), each char through CharSequence.charAt and a HEX_VALUES lookup, "
-    "so it ties. Validating while decoding in one pass was 1.5x faster than the current parser "
-    "in a side-by-side scratch run (ratio about 0.65). 5x means about 5 ns for 55 chars, out of "
-    "reach of any char-at-a-time parser: it needs 8 chars per step (SWAR on a byte copy, which a "
-    "String does not give without allocating) or skipping the parse for a value seen just before "
-    "(see collectRepeated). Otherwise restate the target as 0 B/op and at least 1.5x.")
+    "substring copies and a few small objects (264 B). W3CTraceContext.parse now validates while "
+    "decoding in one pass (it made two before this run; that change took the ratio from about "
+    "0.96 to 0.77), still one char at a time through CharSequence.charAt and a HEX_VALUES "
+    "lookup. 5x means about 5 ns for 55 chars, out of reach of any char-at-a-time parser: it "
+    "needs 8 chars per step (SWAR on a byte copy, which a String does not give without "
+    "allocating). In the collector the parse is skipped altogether for a value equal to the "
+    "previous event's (see collectRepeated), which is where the 5x shows up in practice. "
+    "Otherwise restate the target as 0 B/op and at least 1.25x.")
 
 # What would close the Axon targets (from JFR profiles of the benchmarks; see NOTES below).
 REHYDRATION_SMALL_FIX = (
@@ -73,11 +74,10 @@ REHYDRATION_PENDING_FIX = (
     "where deserialising an event costs more than parsing its traceparent, the ratio falls "
     "further.")
 WRITE_FIX = (
-    "Per event, EventContextInterceptor starts and ends a publish span (its name concatenated per "
-    "event, two attributes) and TracefoldSpanFactory.propagateContext copies the metadata twice "
-    "(a HashMap, then Axon's andMetaData merge): together about 30% of the traced command in a "
-    "JFR profile, most of the gap. Caching the span name per payload type (ClassValue) is cheap "
-    "but small; the gap closes only if the events of one command share one context (the handler "
+    "Per event, EventContextInterceptor starts and ends a publish span (two attributes; its name "
+    "is now cached per payload type) and TracefoldSpanFactory.propagateContext copies the "
+    "metadata twice (a HashMap, then Axon's andMetaData merge): together about 30% of the traced "
+    "command in a JFR profile, most of the gap. The gap closes only if the events of one command share one context (the handler "
     "span's traceparent in every event, no span per event), a design decision that would also "
     "make rehydration cheaper (consecutive equal traceparents skip the parse, see "
     "collectRepeated).")
@@ -96,21 +96,22 @@ TARGETS = [
     {
         "class": "LinkCollectionBenchmark", "method": "collectRepeated", "metric": "score",
         "limit": 25.0, "what": "<= 25 ns/event",
-        "close": "Every repeat is parsed again before the table finds it, so parsing (see the "
-                 "parse target) is the cost. LinkCollector.offer could remember the last offered "
-                 "traceparent value and only count the event when the next one equals it "
-                 "(String.equals is vectorised): in a side-by-side scratch run that took this "
-                 "workload from 45 to 6 ns/event; with runs of k events per context the saving "
-                 "is about (1 - 1/k) of the parse.",
+        "close": "(Met since LinkCollector.offer skips the parse of a value equal to the "
+                 "previous event's.) Before that, every repeat was parsed again before the table "
+                 "found it, so parsing (see the parse target) was the cost. LinkCollector.offer "
+                 "remembers the last offered traceparent value and only counts the event when "
+                 "the next one equals it (String.equals is vectorised): that took this workload "
+                 "from 45 to under 7 ns/event; with runs of k events per context the saving is "
+                 "about (1 - 1/k) of the parse.",
     },
     {
         "class": "LinkCollectionBenchmark", "method": "collectDistinctReused", "metric": "score",
         "limit": 25.0, "what": "<= 25 ns/event",
         "close": "Parsing is most of it (compare TraceparentParseBenchmark.tracefoldParse), "
-                 "and a distinct context must be parsed. The one-pass parser of the parse target "
-                 "would save about a third, not enough; 25 ns for distinct contexts needs the "
-                 "SWAR parser too, or a target for the mix of events a command really produces "
-                 "(several per context), where the last-value shortcut of collectRepeated works.",
+                 "and a distinct context must be parsed; the one-pass parser measured here is "
+                 "not enough. 25 ns for distinct contexts needs a SWAR parser, or a target for "
+                 "the mix of events a command really produces (several per context), where the "
+                 "last-value shortcut of collectRepeated works.",
     },
     {
         "class": "LinkCollectionBenchmark", "method": "collectRepeated", "metric": "alloc",
@@ -190,10 +191,10 @@ NOTES = {
         "hence the wide A/A range; 10 further forks the same day all allocated the normal "
         "5,945 KB/op, and a side-by-side rerun (4 + 4 forks) gave 1.02. Which per-event "
         "allocation the JIT sometimes fails to eliminate behind Tracefold's model wrapper is not "
-        "pinned down yet (next step: a JFR allocation profile of a slow fork). Not measured here: "
-        "`ReconstructionRecorder.record` reads `message.getMetaData()` before checking whether "
-        "the event is covered by the checkpoint, so with a store that deserialises lazily (JDBC, "
-        "JPA, Axon Server) every covered event's metadata is deserialised for nothing.",
+        "pinned down yet (next step: a JFR allocation profile of a slow fork). Not visible with "
+        "this store: `ReconstructionRecorder.record` does not read the metadata of events the "
+        "checkpoint covers, so a store that deserialises lazily (JDBC, JPA, Axon Server) never "
+        "decodes it; the gain shows only there.",
     "SnapshotRehydrationBenchmark": "Snapshot of 1,000 events (taken by the application's own "
         "snapshotter in setup) plus 50 events after it. Per `tracefold` load: decode the snapshot's "
         "lineage metadata, link the snapshot span and the lineage peaks, parse and link the 50 "
