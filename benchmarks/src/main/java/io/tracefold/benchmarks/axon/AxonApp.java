@@ -24,6 +24,9 @@ import org.axonframework.config.DefaultConfigurer;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.axonframework.modelling.command.Repository;
 import org.axonframework.modelling.command.inspection.AggregateMetaModelFactory;
 
 /**
@@ -91,6 +94,19 @@ final class AxonApp implements AutoCloseable {
   /** Starts an application on {@code engine}. */
   static AxonApp start(Tracing tracing, EventStorageEngine engine) {
     return new AxonApp(tracing, engine, c -> {});
+  }
+
+  /**
+   * Loads an order in a unit of work that is rolled back, as a command handler would, and returns
+   * its checksum (so the whole replay is used).
+   */
+  static long loadChecksum(Repository<Order> repository, String orderId) {
+    UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
+    try {
+      return repository.load(orderId).invoke(Order::checksum);
+    } finally {
+      unitOfWork.rollback();
+    }
   }
 
   @Override

@@ -4,7 +4,6 @@ import java.util.concurrent.TimeUnit;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.Repository;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -157,11 +156,6 @@ public class RehydrationBenchmark {
   }
 
   private static long load(App app) {
-    UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
-    try {
-      return app.repository.load(app.orderId).invoke(Order::checksum);
-    } finally {
-      unitOfWork.rollback();
-    }
+    return AxonApp.loadChecksum(app.repository, app.orderId);
   }
 }

@@ -5,7 +5,6 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.Repository;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -146,11 +145,6 @@ public class SnapshotRehydrationBenchmark {
   }
 
   private static long load(App app) {
-    UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
-    try {
-      return app.repository.load(app.orderId).invoke(Order::checksum);
-    } finally {
-      unitOfWork.rollback();
-    }
+    return AxonApp.loadChecksum(app.repository, app.orderId);
   }
 }
