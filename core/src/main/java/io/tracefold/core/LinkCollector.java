@@ -67,6 +67,16 @@ public final class LinkCollector {
   public void offer(
       @Nullable Object traceparent, @Nullable Object tracestate, long eventSequence, @Nullable String type) {
     countEvent(eventSequence);
+    try {
+      collect(traceparent, tracestate, eventSequence, type);
+    } catch (RuntimeException e) {
+      // A foreign CharSequence or metadata value that throws: counted, never propagated.
+      invalid++;
+    }
+  }
+
+  private void collect(
+      @Nullable Object traceparent, @Nullable Object tracestate, long eventSequence, @Nullable String type) {
     if (!(traceparent instanceof CharSequence)) {
       missing++;
       return;
@@ -246,6 +256,8 @@ public final class LinkCollector {
 
   private void add(
       int slot, long hi, long lo, long span, long eventSequence, @Nullable String type, @Nullable Object state) {
+    // Converted before anything is written, so a throwing value leaves no half-added contributor.
+    String stateText = state instanceof CharSequence && ((CharSequence) state).length() > 0 ? state.toString() : null;
     if (size == spanId.length) {
       grow();
       // The table was rebuilt: find the new free slot.
@@ -262,7 +274,7 @@ public final class LinkCollector {
     sequence[i] = eventSequence;
     flags[i] = scratch.flags();
     eventType[i] = type;
-    traceState[i] = state instanceof CharSequence && ((CharSequence) state).length() > 0 ? state.toString() : null;
+    traceState[i] = stateText;
     invalidBefore[i] = invalid;
     missingBefore[i] = missing;
     table[slot] = i + 1;

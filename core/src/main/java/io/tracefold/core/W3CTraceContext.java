@@ -75,9 +75,9 @@ public final class W3CTraceContext {
     }
     try {
       return parse(value, out);
-    } catch (IndexOutOfBoundsException e) {
-      // Only a CharSequence mutated while being read (a shared StringBuilder) gets here; a broken
-      // value must not break the event path.
+    } catch (RuntimeException e) {
+      // Only a CharSequence mutated while being read (a shared StringBuilder) or a foreign
+      // CharSequence that throws gets here; a broken value must not break the event path.
       return false;
     }
   }
@@ -188,8 +188,8 @@ public final class W3CTraceContext {
     }
     try {
       return parseState(value);
-    } catch (IndexOutOfBoundsException e) {
-      // See parseTraceparent: a concurrently mutated CharSequence.
+    } catch (RuntimeException e) {
+      // See parseTraceparent: a concurrently mutated or throwing CharSequence.
       return TraceState.getDefault();
     }
   }

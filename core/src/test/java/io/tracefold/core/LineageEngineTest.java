@@ -188,6 +188,45 @@ class LineageEngineTest {
   }
 
   @Test
+  void link_spanThatThrows_failsOpenAndCountsTheError() {
+    Tracefold tracefold = Tracefold.create(otel.getOpenTelemetry());
+    LinkCollector collector = tracefold.newCollector();
+    for (String context : contexts(300)) {
+      collector.offer(context, null, 0, "E");
+    }
+    java.util.Map<Object, Object> attributes = new java.util.HashMap<>();
+    io.opentelemetry.api.trace.SpanContext context =
+        io.opentelemetry.api.trace.SpanContext.create(
+            TraceId.fromLongs(1, 2), SpanId.fromLong(3),
+            io.opentelemetry.api.trace.TraceFlags.getSampled(), io.opentelemetry.api.trace.TraceState.getDefault());
+    Span broken =
+        (Span) java.lang.reflect.Proxy.newProxyInstance(
+            Span.class.getClassLoader(),
+            new Class<?>[] {Span.class},
+            (proxy, method, args) -> {
+              switch (method.getName()) {
+                case "isRecording":
+                  return true;
+                case "getSpanContext":
+                  return context;
+                case "addLink":
+                  throw new IllegalStateException("exporter bug");
+                case "setAttribute":
+                  attributes.put(args[0], args[1]);
+                  return proxy;
+                default:
+                  return method.getReturnType().isInstance(proxy) ? proxy : null;
+              }
+            });
+    Lineage checkpoint = Lineage.empty();
+
+    Lineage result = tracefold.link(broken, collector, checkpoint);
+
+    assertThat(result).isSameAs(checkpoint);
+    assertThat(attributes).containsEntry(TracefoldAttributes.ERRORS, 1L);
+  }
+
+  @Test
   void link_nonRecordingSpan_doesNothing() {
     Tracefold tracefold = Tracefold.create(otel.getOpenTelemetry());
     LinkCollector collector = tracefold.newCollector();

@@ -35,6 +35,59 @@ class LinkCollectorTest {
   }
 
   @Test
+  void offer_throwingCharSequence_isCountedInvalidNotThrown() {
+    CharSequence hostile =
+        new CharSequence() {
+          @Override
+          public int length() {
+            return 55;
+          }
+
+          @Override
+          public char charAt(int index) {
+            throw new IllegalStateException("broken metadata value");
+          }
+
+          @Override
+          public CharSequence subSequence(int start, int end) {
+            throw new IllegalStateException("broken metadata value");
+          }
+        };
+    Object throwingToString =
+        new CharSequence() {
+          @Override
+          public int length() {
+            return 3;
+          }
+
+          @Override
+          public char charAt(int index) {
+            return 'a';
+          }
+
+          @Override
+          public CharSequence subSequence(int start, int end) {
+            return "a";
+          }
+
+          @Override
+          public String toString() {
+            throw new IllegalStateException("broken metadata value");
+          }
+        };
+    LinkCollector collector = new LinkCollector();
+    collector.offer(hostile, hostile, 0, "E");
+    collector.offer(A, hostile, 1, "E");
+    collector.offer(B, throwingToString, 2, "E");
+
+    assertThat(collector.events()).isEqualTo(3);
+    assertThat(collector.invalid()).isEqualTo(2);
+    assertThat(collector.distinct()).isEqualTo(1);
+    // The hostile tracestate is only read when the link is built, and then dropped, not thrown.
+    assertThat(collector.spanContextAt(0).getTraceState().isEmpty()).isTrue();
+  }
+
+  @Test
   void reset_forgetsEverythingIncludingThePreviousValue() {
     LinkCollector collector = new LinkCollector();
     collector.offer("00-bad", null, 0, "E");
