@@ -12,12 +12,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class AggregateTracing {
 
-  private final Class<?> aggregateType;
   private final LinkLimits limits;
   private final Attributes lineageAttributes;
 
   private AggregateTracing(Class<?> aggregateType, LinkLimits limits) {
-    this.aggregateType = aggregateType;
     this.limits = limits;
     this.lineageAttributes = Attributes.of(TracefoldAttributes.ENTITY_TYPE, aggregateType.getSimpleName());
   }
@@ -48,10 +46,6 @@ final class AggregateTracing {
       throw new IllegalArgumentException("@TracedAggregate on " + type.getName() + ": " + e.getMessage(), e);
     }
     return new AggregateTracing(type, limits.build());
-  }
-
-  Class<?> aggregateType() {
-    return aggregateType;
   }
 
   LinkLimits limits() {

@@ -13,13 +13,10 @@ import io.opentelemetry.api.trace.Tracer;
 import io.tracefold.core.Lineage;
 import io.tracefold.core.LinkCollector;
 import io.tracefold.core.Tracefold;
-import io.tracefold.core.W3CTraceContext;
 import java.util.List;
-import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.EventProcessorSpanFactory;
 import org.axonframework.eventhandling.ReplayToken;
-import org.axonframework.messaging.MetaData;
 import org.axonframework.tracing.NoOpSpanFactory;
 import org.axonframework.tracing.Span;
 
@@ -62,8 +59,7 @@ final class ProcessorSpans implements EventProcessorSpanFactory {
             .setAttribute(TracefoldSpanFactory.MESSAGE_ID, eventMessage.getIdentifier());
     SpanContext origin = TracefoldSpanFactory.extract(eventMessage);
     if (origin != null) {
-      long sequence =
-          eventMessage instanceof DomainEventMessage ? ((DomainEventMessage<?>) eventMessage).getSequenceNumber() : 0;
+      long sequence = EventContexts.sequenceOf(eventMessage, 0);
       builder.addLink(origin, Attributes.of(LINK_KIND, LINK_KIND_EVENT, EVENT_SEQUENCE, sequence));
     }
     if (ReplayToken.isReplay(eventMessage)) {
@@ -89,13 +85,7 @@ final class ProcessorSpans implements EventProcessorSpanFactory {
         LinkCollector collector = tracefold.newCollector();
         long position = 0;
         for (EventMessage<?> event : events) {
-          MetaData metaData = event.getMetaData();
-          long sequence = event instanceof DomainEventMessage ? ((DomainEventMessage<?>) event).getSequenceNumber() : position;
-          collector.offer(
-              metaData.get(W3CTraceContext.TRACEPARENT),
-              metaData.get(W3CTraceContext.TRACESTATE),
-              sequence,
-              event.getPayloadType().getSimpleName());
+          EventContexts.offer(collector, event, EventContexts.sequenceOf(event, position));
           position++;
         }
         tracefold.link(delegate.otelSpan(), collector, Lineage.empty());

@@ -16,12 +16,9 @@ import io.tracefold.core.Lineage;
 import io.tracefold.core.LinkCollector;
 import io.tracefold.core.LinkLimits;
 import io.tracefold.core.Tracefold;
-import io.tracefold.core.W3CTraceContext;
-import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.messaging.Message;
-import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.annotation.HandlerEnhancerDefinition;
 import org.axonframework.messaging.annotation.MessageHandlingMember;
 import org.axonframework.messaging.annotation.WrappedMessageHandlingMember;
@@ -143,13 +140,7 @@ final class ProjectionTracing implements HandlerEnhancerDefinition {
       }
       LinkCollector collector = tracefold.newCollector();
       if (!redelivered) {
-        MetaData metaData = event.getMetaData();
-        long sequence = event instanceof DomainEventMessage ? ((DomainEventMessage<?>) event).getSequenceNumber() : 0;
-        collector.offer(
-            metaData.get(W3CTraceContext.TRACEPARENT),
-            metaData.get(W3CTraceContext.TRACESTATE),
-            sequence,
-            event.getPayloadType().getSimpleName());
+        EventContexts.offer(collector, event, EventContexts.sequenceOf(event, 0));
       }
       Lineage base = previous == null ? Lineage.empty() : previous.lineage();
       Lineage next = tracefold.append(span, collector, base, limits, 0, lineageAttributes);

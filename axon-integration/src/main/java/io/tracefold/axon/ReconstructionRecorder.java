@@ -14,9 +14,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.tracefold.core.Lineage;
 import io.tracefold.core.LinkCollector;
-import io.tracefold.core.ParsedTraceparent;
 import io.tracefold.core.Tracefold;
-import io.tracefold.core.W3CTraceContext;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.messaging.MetaData;
 import org.jspecify.annotations.Nullable;
@@ -59,14 +57,6 @@ final class ReconstructionRecorder {
     this.checkpoint = tracing.limits().getOverflowPolicy().isLossy() ? Lineage.empty() : checkpoint;
   }
 
-  String aggregateType() {
-    return aggregateType;
-  }
-
-  String aggregateId() {
-    return aggregateId;
-  }
-
   /** Records one message of the stream; {@code snapshot} when it is the aggregate snapshot. */
   void record(DomainEventMessage<?> message, boolean snapshot) {
     try {
@@ -77,12 +67,7 @@ final class ReconstructionRecorder {
         // Covered: its metadata is not even read (a lazily deserialising store never decodes it).
         collector.skipCovered(sequence);
       } else {
-        MetaData metaData = message.getMetaData();
-        collector.offer(
-            metaData.get(W3CTraceContext.TRACEPARENT),
-            metaData.get(W3CTraceContext.TRACESTATE),
-            sequence,
-            message.getPayloadType().getSimpleName());
+        EventContexts.offer(collector, message, sequence);
       }
     } catch (RuntimeException e) {
       // e.g. metadata that cannot be deserialized: the load goes on, the error is counted.
@@ -92,7 +77,7 @@ final class ReconstructionRecorder {
 
   private void recordSnapshot(long sequence, MetaData metaData) {
     snapshotSequence = sequence;
-    snapshotSpan = parse(metaData.get(SNAPSHOT_SPAN_KEY));
+    snapshotSpan = EventContexts.spanContext(metaData.get(SNAPSHOT_SPAN_KEY), null);
     Lineage handedOver = tracing.limits().getOverflowPolicy().isLossy()
         ? Lineage.empty()
         : Lineage.decode(metaData.get(LINEAGE_KEY));
@@ -140,11 +125,4 @@ final class ReconstructionRecorder {
     }
   }
 
-  private static @Nullable SpanContext parse(@Nullable Object traceparent) {
-    if (!(traceparent instanceof CharSequence)) {
-      return null;
-    }
-    ParsedTraceparent parsed = new ParsedTraceparent();
-    return W3CTraceContext.parseTraceparent((CharSequence) traceparent, parsed) ? parsed.toSpanContext(null) : null;
-  }
 }

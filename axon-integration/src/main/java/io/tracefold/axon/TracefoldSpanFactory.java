@@ -10,7 +10,6 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.tracefold.core.ParsedTraceparent;
 import io.tracefold.core.W3CTraceContext;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +38,6 @@ import org.jspecify.annotations.Nullable;
 final class TracefoldSpanFactory implements SpanFactory {
 
   static final AttributeKey<String> MESSAGE_ID = AttributeKey.stringKey("axon.message.id");
-  static final AttributeKey<String> MESSAGE_TYPE = AttributeKey.stringKey("axon.message.type");
   static final AttributeKey<String> PAYLOAD_TYPE = AttributeKey.stringKey("axon.message.payload_type");
 
   private final Tracer tracer;
@@ -174,18 +172,10 @@ final class TracefoldSpanFactory implements SpanFactory {
       return null;
     }
     MetaData metaData = message.getMetaData();
-    Object traceparent = metaData.get(W3CTraceContext.TRACEPARENT);
-    if (!(traceparent instanceof CharSequence)) {
-      return null;
-    }
-    ParsedTraceparent parsed = new ParsedTraceparent();
-    if (!W3CTraceContext.parseTraceparent((CharSequence) traceparent, parsed)) {
-      return null;
-    }
-    Object tracestate = metaData.get(W3CTraceContext.TRACESTATE);
-    return parsed.toSpanContext(
-        tracestate instanceof CharSequence ? W3CTraceContext.parseTracestate((CharSequence) tracestate) : null);
+    return EventContexts.spanContext(
+        metaData.get(W3CTraceContext.TRACEPARENT), metaData.get(W3CTraceContext.TRACESTATE));
   }
+
 
   private OtelAxonSpan withMessageAttributes(SpanBuilder builder, Message<?> message) {
     builder.setAttribute(MESSAGE_ID, message.getIdentifier());
