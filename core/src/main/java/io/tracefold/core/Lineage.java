@@ -2,6 +2,9 @@ package io.tracefold.core;
 
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceState;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -9,21 +12,45 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An immutable lineage checkpoint: the peaks of an append-only lineage forest that together reach
- * every contributor of an entity's events up to {@link #coveredSequence()}.
+ * The lineage state of one event stream (an aggregate's, or the events that built one read-model
+ * entity): immutable, whatever holds it (an in-memory checkpoint, snapshot metadata, a lineage
+ * store).
  *
- * <p>A reconstruction that starts from a checkpoint links its peaks instead of re-linking the
- * history they cover, so repeated reconstructions cost O(1) spans amortized and every event stays
- * within ⌈log<sub>b</sub> n⌉ + 1 hops. A checkpoint is kept in memory per entity, and stored in
- * snapshot and read-model metadata in the compact, versioned text form of {@link #encode()}.
+ * <p>It records every contributor of the stream up to {@link #coveredSequence()}: most of them
+ * under the {@link #peaks()} of an append-only lineage forest (lineage spans, each known to have
+ * been exported), the rest as {@link #pending()} contributors not yet under a node (recorded by
+ * unsampled spans, or fewer than a budget). A reconstruction links the peaks and the pending
+ * contributors instead of the whole history, so repeated reconstructions cost O(1) spans amortized
+ * and every event stays within ⌈log<sub>b</sub> n⌉ + 1 hops.
+ *
+ * <p>A lineage is <b>anchored</b> to the stream it describes ({@link #firstEventId()} and
+ * {@link #lastEventId()}, the identifiers of its first recorded event and of the event at its
+ * covered sequence): a reader that sees other events at those places discards it. It carries the
+ * time its oldest lineage node was emitted ({@link #emittedAtMillis()}), so that history older than
+ * trace retention can be emitted afresh. Its text form ({@link #encode()}) is versioned and decoded
+ * with bounds ({@link #decode(Object)}).
  */
 public final class Lineage {
 
-  /** Version prefix of the encoded form. */
+  /** Version prefix of the first encoded form (no anchor, no age); still decoded. */
   static final String VERSION_1 = "tf1";
 
+  /** Version prefix of the current encoded form. */
+  static final String VERSION_2 = "tf2";
+
+  /** The longest encoded lineage {@link #decode} reads; a longer value is corrupt. */
+  public static final int MAX_ENCODED_LENGTH = 2 * 1024 * 1024;
+
+  /** The most forest peaks {@link #decode} accepts (a forest of 2^63 events has far fewer). */
+  public static final int MAX_PEAKS = 4096;
+
+  /** The longest event identifier kept as it is in an anchor; longer ones are kept as a digest. */
+  static final int MAX_ANCHOR_ID_LENGTH = 128;
+
+  private static final int MAX_LEVEL = 64;
+
   private static final Lineage EMPTY =
-      new Lineage(Collections.emptyList(), Collections.emptyList(), -1, 0, 0, 0, 0, 0);
+      new Lineage(Collections.emptyList(), Collections.emptyList(), -1, 0, 0, 0, 0, 0, 0, 0, null, null);
 
   private final List<LineageNode> peaks;
   private final List<LineageContributor> pending;
@@ -33,6 +60,10 @@ public final class Lineage {
   private final long missing;
   private final long unsampled;
   private final long corrupt;
+  private final long dropped;
+  private final long emittedAtMillis;
+  private final @Nullable String firstEventId;
+  private final @Nullable String lastEventId;
 
   Lineage(
       List<LineageNode> peaks,
@@ -42,7 +73,11 @@ public final class Lineage {
       long invalid,
       long missing,
       long unsampled,
-      long corrupt) {
+      long corrupt,
+      long dropped,
+      long emittedAtMillis,
+      @Nullable String firstEventId,
+      @Nullable String lastEventId) {
     this.peaks = peaks;
     this.pending = pending;
     this.coveredSequence = coveredSequence;
@@ -51,36 +86,36 @@ public final class Lineage {
     this.missing = missing;
     this.unsampled = unsampled;
     this.corrupt = corrupt;
+    this.dropped = dropped;
+    this.emittedAtMillis = emittedAtMillis;
+    this.firstEventId = firstEventId;
+    this.lastEventId = lastEventId;
   }
 
-  /** Returns the empty lineage: nothing covered. */
+  /** Returns the empty lineage: nothing recorded. */
   public static Lineage empty() {
     return EMPTY;
   }
 
-  /** Returns the forest's peaks, oldest history first; unmodifiable. */
+  /** Returns the forest's peaks (each an exported lineage span), oldest history first; unmodifiable. */
   public List<LineageNode> peaks() {
     return peaks;
   }
 
-  /**
-   * Returns the contributors not yet under a full node, oldest first; unmodifiable. Empty for a
-   * checkpoint of a replayable stream (aggregates re-read them); kept for entities whose events are
-   * not re-read (read-model entities, see {@link Tracefold#append}).
-   */
+  /** Returns the recorded contributors not yet under a lineage node, oldest first; unmodifiable. */
   public List<LineageContributor> pending() {
     return pending;
   }
 
   /**
-   * Returns the highest event sequence number whose contributor is reached through the peaks (every
-   * event up to it is covered), or -1 when nothing is covered.
+   * Returns the highest event sequence number recorded (every event of the stream up to it is
+   * reached through the peaks or pending contributors, or counted), or -1 when nothing is.
    */
   public long coveredSequence() {
     return coveredSequence;
   }
 
-  /** Returns whether nothing is covered. */
+  /** Returns whether nothing is recorded. */
   public boolean isEmpty() {
     return coveredSequence < 0 && peaks.isEmpty() && pending.isEmpty();
   }
@@ -90,17 +125,17 @@ public final class Lineage {
     return contributors;
   }
 
-  /** Returns the covered events whose trace context was malformed. */
+  /** Returns the recorded events whose trace context was malformed. */
   public long invalid() {
     return invalid;
   }
 
-  /** Returns the covered events that carried no trace context. */
+  /** Returns the recorded events that carried no trace context. */
   public long missing() {
     return missing;
   }
 
-  /** Returns the covered contributors whose span was not sampled. */
+  /** Returns the recorded contributors whose span was not sampled (possibly never exported). */
   public long unsampled() {
     return unsampled;
   }
@@ -114,19 +149,99 @@ public final class Lineage {
   }
 
   /**
+   * Returns the contributors dropped because more were pending than
+   * {@link LinkLimits#getMaxPendingContributors()} allows (no sampled span emitted a node for them).
+   */
+  public long dropped() {
+    return dropped;
+  }
+
+  /**
+   * Returns when the oldest lineage node under the peaks was emitted (epoch milliseconds), or 0 when
+   * there is no peak. History older than trace retention may no longer be reachable in the backend.
+   */
+  public long emittedAtMillis() {
+    return emittedAtMillis;
+  }
+
+  /** Returns the anchor form of the identifier of the first recorded event, or null if unknown. */
+  public @Nullable String firstEventId() {
+    return firstEventId;
+  }
+
+  /** Returns the anchor form of the identifier of the event at {@link #coveredSequence()}, or null. */
+  public @Nullable String lastEventId() {
+    return lastEventId;
+  }
+
+  /**
+   * Returns this lineage anchored to a stream: {@code firstEventId} (kept if this lineage already
+   * has one) and {@code lastEventId}, the identifiers of the first recorded event and of the event at
+   * {@link #coveredSequence()}. Identifiers are kept in their {@link #anchorId anchor form}.
+   */
+  public Lineage anchoredTo(@Nullable String firstEventId, @Nullable String lastEventId) {
+    String first = this.firstEventId != null ? this.firstEventId : anchorId(firstEventId);
+    String last = anchorId(lastEventId);
+    if (Objects.equals(first, this.firstEventId) && Objects.equals(last, this.lastEventId)) {
+      return this;
+    }
+    return new Lineage(
+        peaks, pending, coveredSequence, contributors, invalid, missing, unsampled, corrupt, dropped,
+        emittedAtMillis, first, last);
+  }
+
+  /**
+   * Returns whether {@code eventId} is the event an anchor names: true when the anchor is unknown
+   * (null), else when the identifier's {@link #anchorId anchor form} equals it.
+   */
+  public static boolean anchorMatches(@Nullable String anchor, @Nullable String eventId) {
+    return anchor == null || anchor.equals(anchorId(eventId));
+  }
+
+  /**
+   * Returns the form an event identifier takes in an anchor: the identifier itself when it is short
+   * printable ASCII without separators (Axon's UUIDs), else {@code #} and a hex digest, so that
+   * stored state stays bounded whatever identifiers an application uses.
+   */
+  public static @Nullable String anchorId(@Nullable String eventId) {
+    if (eventId == null) {
+      return null;
+    }
+    if (eventId.length() <= MAX_ANCHOR_ID_LENGTH && !eventId.isEmpty() && eventId.charAt(0) != '#'
+        && isEncodable(eventId)) {
+      return eventId;
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(eventId.getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder(1 + 32);
+      hex.append('#');
+      for (int i = 0; i < 16; i++) {
+        hex.append(Character.forDigit((digest[i] >> 4) & 0xf, 16)).append(Character.forDigit(digest[i] & 0xf, 16));
+      }
+      return hex.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+
+  /**
    * Returns the compact, versioned text form of this lineage, for snapshot or read-model metadata.
-   * Its size is bounded by the number of peaks (at most {@code budget - 1} per forest level) and
-   * of pending contributors (fewer than the budget).
+   * Its size is bounded by the number of peaks (at most {@code budget - 1} per forest level) and of
+   * pending contributors ({@link LinkLimits#getMaxPendingContributors()}).
    */
   public String encode() {
-    StringBuilder out = new StringBuilder(32 + peaks.size() * 72 + pending.size() * 80);
-    out.append(VERSION_1)
+    StringBuilder out = new StringBuilder(96 + peaks.size() * 72 + pending.size() * 80);
+    out.append(VERSION_2)
         .append('|').append(coveredSequence)
         .append('|').append(contributors)
         .append('|').append(invalid)
         .append('|').append(missing)
         .append('|').append(unsampled)
         .append('|').append(corrupt)
+        .append('|').append(dropped)
+        .append('|').append(emittedAtMillis)
+        .append('|').append(firstEventId == null ? "" : firstEventId)
+        .append('|').append(lastEventId == null ? "" : lastEventId)
         .append('|');
     for (int i = 0; i < peaks.size(); i++) {
       LineageNode node = peaks.get(i);
@@ -141,29 +256,27 @@ public final class Lineage {
           .append(',').append(node.firstSequence())
           .append(',').append(node.lastSequence());
     }
-    if (!pending.isEmpty()) {
-      out.append('|');
-      for (int i = 0; i < pending.size(); i++) {
-        LineageContributor contributor = pending.get(i);
-        if (i > 0) {
-          out.append(';');
-        }
-        SpanContext context = contributor.spanContext();
-        out.append(context.getTraceId()).append(context.getSpanId()).append(context.getTraceFlags().asHex())
-            .append(',').append(contributor.sequence());
-        String type = contributor.eventType();
-        if (type != null && isEncodable(type)) {
-          out.append(',').append(type);
-        }
+    out.append('|');
+    for (int i = 0; i < pending.size(); i++) {
+      LineageContributor contributor = pending.get(i);
+      if (i > 0) {
+        out.append(';');
+      }
+      SpanContext context = contributor.spanContext();
+      out.append(context.getTraceId()).append(context.getSpanId()).append(context.getTraceFlags().asHex())
+          .append(',').append(contributor.sequence());
+      String type = contributor.eventType();
+      if (type != null && type.length() <= MAX_ANCHOR_ID_LENGTH && isEncodable(type)) {
+        out.append(',').append(type);
       }
     }
     return out.toString();
   }
 
-  private static boolean isEncodable(String type) {
-    for (int i = 0; i < type.length(); i++) {
-      char c = type.charAt(i);
-      if (c == '|' || c == ';' || c == ',' || c < 0x20 || c > 0x7e) {
+  private static boolean isEncodable(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '|' || c == ';' || c == ',' || c < 0x21 || c > 0x7e) {
         return false;
       }
     }
@@ -171,60 +284,91 @@ public final class Lineage {
   }
 
   /**
-   * Decodes the text form of {@link #encode()}. Never throws: a value that is null, of another
-   * version or with an unreadable header decodes to an empty lineage with {@link #corrupt()} 1
-   * (0 for null or empty); an unreadable peak or pending entry is skipped and counted in
+   * Decodes the text form of {@link #encode()} (this version's, or the first one's). Never throws,
+   * and reads within bounds: a value that is null or empty decodes to the empty lineage; one of
+   * another type or version, longer than {@link #MAX_ENCODED_LENGTH}, with an unreadable header,
+   * negative or overflowing counts, more than {@link #MAX_PEAKS} peaks or
+   * {@link LinkLimits#MAX_PENDING_CONTRIBUTORS} pending contributors decodes to an empty lineage
+   * with {@link #corrupt()} 1. An unreadable peak or pending entry is skipped and counted in
    * {@link #corrupt()}, and the contributors it stood for move from {@link #contributors()} to
    * {@link #missing()}.
+   *
+   * <p>Whether the lineage belongs to the stream at hand is the reader's check: compare its anchor
+   * and covered sequence with the stream (e.g. a snapshot's lineage must not cover more than the
+   * snapshot).
    *
    * @param encoded the stored value; may be null or of any type (non-text counts as corrupt)
    */
   public static Lineage decode(@Nullable Object encoded) {
+    try {
+      return decodeChecked(encoded);
+    } catch (RuntimeException e) {
+      // A foreign CharSequence that throws, or a defect: stored state is never trusted blindly.
+      return corrupted(1);
+    }
+  }
+
+  private static Lineage decodeChecked(@Nullable Object encoded) {
     if (encoded == null || (encoded instanceof CharSequence && ((CharSequence) encoded).length() == 0)) {
       return EMPTY;
     }
-    if (!(encoded instanceof CharSequence)) {
+    if (!(encoded instanceof CharSequence) || ((CharSequence) encoded).length() > MAX_ENCODED_LENGTH) {
       return corrupted(1);
     }
     String text = encoded.toString();
-    // Header: version | covered | contributors | invalid | missing | unsampled | corrupt | peaks [| pending]
+    boolean v2 = text.startsWith(VERSION_2 + '|');
+    if (!v2 && !text.startsWith(VERSION_1 + '|')) {
+      return corrupted(1);
+    }
+    // v1: version | covered | contributors | invalid | missing | unsampled | corrupt | peaks [| pending]
+    // v2: version | covered | contributors | invalid | missing | unsampled | corrupt | dropped
+    //     | emittedAt | firstId | lastId | peaks | pending
     String[] parts = text.split("\\|", -1);
-    if ((parts.length != 8 && parts.length != 9) || !VERSION_1.equals(parts[0])) {
+    int header = v2 ? 11 : 7;
+    if (v2 ? parts.length != 13 : parts.length != 8 && parts.length != 9) {
       return corrupted(1);
     }
-    long covered;
-    long contributors;
-    long invalid;
-    long missing;
-    long unsampled;
-    long corrupt;
-    try {
-      covered = Long.parseLong(parts[1]);
-      contributors = Long.parseLong(parts[2]);
-      invalid = Long.parseLong(parts[3]);
-      missing = Long.parseLong(parts[4]);
-      unsampled = Long.parseLong(parts[5]);
-      corrupt = Long.parseLong(parts[6]);
-    } catch (NumberFormatException e) {
+    long[] numbers = new long[v2 ? 8 : 6];
+    for (int i = 0; i < numbers.length; i++) {
+      numbers[i] = parseNonNegative(parts[i + 1], i == 0);
+      if (numbers[i] == Long.MIN_VALUE) {
+        return corrupted(1);
+      }
+    }
+    long covered = numbers[0];
+    long contributors = numbers[1];
+    long invalid = numbers[2];
+    long missing = numbers[3];
+    long unsampled = numbers[4];
+    long corrupt = numbers[5];
+    long dropped = v2 ? numbers[6] : 0;
+    long emittedAt = v2 ? numbers[7] : 0;
+    String first = v2 ? anchorField(parts[9]) : null;
+    String last = v2 ? anchorField(parts[10]) : null;
+    if (v2 && ((!parts[9].isEmpty() && first == null) || (!parts[10].isEmpty() && last == null))) {
       return corrupted(1);
     }
-    if (covered < -1 || contributors < 0 || invalid < 0 || missing < 0 || unsampled < 0 || corrupt < 0) {
+    String peaksPart = parts[header];
+    String pendingPart = parts.length > header + 1 ? parts[header + 1] : "";
+    if (count(peaksPart, ';') >= MAX_PEAKS || count(pendingPart, ';') >= LinkLimits.MAX_PENDING_CONTRIBUTORS) {
       return corrupted(1);
     }
     List<LineageNode> peaks = new ArrayList<>();
-    if (!parts[7].isEmpty()) {
-      for (String entry : parts[7].split(";", -1)) {
+    long reachable = 0;
+    if (!peaksPart.isEmpty()) {
+      for (String entry : peaksPart.split(";", -1)) {
         LineageNode node = decodeNode(entry);
-        if (node == null) {
+        if (node == null || node.contributors() > Long.MAX_VALUE - reachable) {
           corrupt++;
         } else {
           peaks.add(node);
+          reachable += node.contributors();
         }
       }
     }
     List<LineageContributor> pending = new ArrayList<>();
-    if (parts.length == 9) {
-      for (String entry : parts[8].split(";", -1)) {
+    if (!pendingPart.isEmpty()) {
+      for (String entry : pendingPart.split(";", -1)) {
         LineageContributor contributor = decodeContributor(entry);
         if (contributor == null) {
           corrupt++;
@@ -233,16 +377,14 @@ public final class Lineage {
         }
       }
     }
-    if (corrupt > 0) {
+    reachable += pending.size();
+    if (corrupt > 0 && reachable < contributors) {
       // Contributors under a lost entry cannot be reached any more: count them as missing.
-      long reachable = pending.size();
-      for (LineageNode node : peaks) {
-        reachable += node.contributors();
-      }
-      if (reachable < contributors) {
-        missing += contributors - reachable;
-        contributors = reachable;
-      }
+      missing = saturatedAdd(missing, contributors - reachable);
+      contributors = reachable;
+    } else if (reachable > contributors) {
+      // More reachable than the header claims: the header is not to be trusted.
+      return corrupted(1);
     }
     return new Lineage(
         Collections.unmodifiableList(peaks),
@@ -252,7 +394,46 @@ public final class Lineage {
         invalid,
         missing,
         unsampled,
-        corrupt);
+        corrupt,
+        dropped,
+        emittedAt,
+        first,
+        last);
+  }
+
+  /** Returns the value of a non-negative decimal (or -1 when allowed), or Long.MIN_VALUE if not one. */
+  private static long parseNonNegative(String field, boolean minusOneAllowed) {
+    if (field.isEmpty() || field.length() > 19) {
+      return Long.MIN_VALUE;
+    }
+    try {
+      long value = Long.parseLong(field);
+      return value >= 0 || (minusOneAllowed && value == -1) ? value : Long.MIN_VALUE;
+    } catch (NumberFormatException e) {
+      return Long.MIN_VALUE;
+    }
+  }
+
+  private static @Nullable String anchorField(String field) {
+    if (field.isEmpty() || field.length() > MAX_ANCHOR_ID_LENGTH + 1 || !isEncodable(field)) {
+      return null;
+    }
+    return field;
+  }
+
+  private static int count(String text, char separator) {
+    int count = 0;
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) == separator) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return sum < 0 ? Long.MAX_VALUE : sum;
   }
 
   @Nullable
@@ -262,20 +443,18 @@ public final class Lineage {
       return null;
     }
     SpanContext context = decodeContext(fields[0]);
-    if (context == null) {
+    long sequence = parseNonNegative(fields[1], false);
+    if (context == null || sequence == Long.MIN_VALUE) {
       return null;
     }
-    try {
-      String type = fields.length == 3 && !fields[2].isEmpty() ? fields[2] : null;
-      return new LineageContributor(context, Long.parseLong(fields[1]), type);
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    String type = fields.length == 3 && !fields[2].isEmpty() && fields[2].length() <= MAX_ANCHOR_ID_LENGTH
+        ? fields[2] : null;
+    return new LineageContributor(context, sequence, type);
   }
 
   /** Decodes 32 + 16 + 2 hex characters of trace id, span id and flags; null if invalid. */
   @Nullable
-  private static SpanContext decodeContext(String ids) {
+  static SpanContext decodeContext(String ids) {
     if (ids.length() != 50) {
       return null;
     }
@@ -293,38 +472,23 @@ public final class Lineage {
     if (fields.length != 5) {
       return null;
     }
-    try {
-      int level = Integer.parseInt(fields[0]);
-      long contributors = Long.parseLong(fields[2]);
-      long first = Long.parseLong(fields[3]);
-      long last = Long.parseLong(fields[4]);
-      if (level < 0 || level > 64 || contributors < 0 || first > last) {
-        return null;
-      }
-      SpanContext context = decodeContext(fields[1]);
-      return context == null ? null : new LineageNode(context, level, contributors, first, last);
-    } catch (NumberFormatException e) {
+    long level = parseNonNegative(fields[0], false);
+    long contributors = parseNonNegative(fields[2], false);
+    long first = parseNonNegative(fields[3], false);
+    long last = parseNonNegative(fields[4], false);
+    if (level == Long.MIN_VALUE || level > MAX_LEVEL || contributors == Long.MIN_VALUE || contributors == 0
+        || first == Long.MIN_VALUE || last == Long.MIN_VALUE || first > last) {
       return null;
     }
+    SpanContext context = decodeContext(fields[1]);
+    return context == null ? null : new LineageNode(context, (int) level, contributors, first, last);
   }
 
   private static Lineage corrupted(long count) {
-    return new Lineage(Collections.emptyList(), Collections.emptyList(), -1, 0, 0, 0, 0, count);
+    return new Lineage(Collections.emptyList(), Collections.emptyList(), -1, 0, 0, 0, 0, count, 0, 0, null, null);
   }
 
-  /** Returns a lineage of these peaks and totals, without pending contributors; for the engine. */
-  static Lineage of(
-      List<LineageNode> peaks,
-      long coveredSequence,
-      long contributors,
-      long invalid,
-      long missing,
-      long unsampled,
-      long corrupt) {
-    return of(peaks, Collections.emptyList(), coveredSequence, contributors, invalid, missing, unsampled, corrupt);
-  }
-
-  /** Returns a lineage of these peaks, pending contributors and totals; for the engine. */
+  /** Returns a lineage of these parts; for the engine. Lists are copied. */
   static Lineage of(
       List<LineageNode> peaks,
       List<LineageContributor> pending,
@@ -333,7 +497,11 @@ public final class Lineage {
       long invalid,
       long missing,
       long unsampled,
-      long corrupt) {
+      long corrupt,
+      long dropped,
+      long emittedAtMillis,
+      @Nullable String firstEventId,
+      @Nullable String lastEventId) {
     return new Lineage(
         Collections.unmodifiableList(new ArrayList<>(peaks)),
         Collections.unmodifiableList(new ArrayList<>(pending)),
@@ -342,7 +510,11 @@ public final class Lineage {
         invalid,
         missing,
         unsampled,
-        corrupt);
+        corrupt,
+        dropped,
+        emittedAtMillis,
+        firstEventId,
+        lastEventId);
   }
 
   @Override
@@ -360,6 +532,10 @@ public final class Lineage {
         && missing == that.missing
         && unsampled == that.unsampled
         && corrupt == that.corrupt
+        && dropped == that.dropped
+        && emittedAtMillis == that.emittedAtMillis
+        && Objects.equals(firstEventId, that.firstEventId)
+        && Objects.equals(lastEventId, that.lastEventId)
         && peaks.equals(that.peaks)
         && pending.equals(that.pending);
   }
@@ -373,6 +549,7 @@ public final class Lineage {
   public String toString() {
     return "Lineage{covered=" + coveredSequence + ", contributors=" + contributors + ", peaks=" + peaks.size()
         + ", pending=" + pending.size()
-        + ", invalid=" + invalid + ", missing=" + missing + ", corrupt=" + corrupt + '}';
+        + ", invalid=" + invalid + ", missing=" + missing + ", corrupt=" + corrupt + ", dropped=" + dropped
+        + ", anchor=" + firstEventId + ".." + lastEventId + '}';
   }
 }

@@ -1,6 +1,7 @@
 package io.tracefold.core;
 
 import static io.tracefold.core.TracefoldAttributes.CHECKPOINT_SEQUENCE;
+import static io.tracefold.core.TracefoldAttributes.CONTEXTS_DROPPED;
 import static io.tracefold.core.TracefoldAttributes.CONTEXTS_INVALID;
 import static io.tracefold.core.TracefoldAttributes.CONTEXTS_MISSING;
 import static io.tracefold.core.TracefoldAttributes.CONTEXTS_UNSAMPLED;
@@ -9,6 +10,8 @@ import static io.tracefold.core.TracefoldAttributes.ERRORS;
 import static io.tracefold.core.TracefoldAttributes.EVENTS;
 import static io.tracefold.core.TracefoldAttributes.EVENT_SEQUENCE;
 import static io.tracefold.core.TracefoldAttributes.EVENT_TYPE;
+import static io.tracefold.core.TracefoldAttributes.LINEAGE;
+import static io.tracefold.core.TracefoldAttributes.LINEAGE_AGE_MS;
 import static io.tracefold.core.TracefoldAttributes.LINEAGE_CHECKPOINT;
 import static io.tracefold.core.TracefoldAttributes.LINEAGE_CONTRIBUTORS;
 import static io.tracefold.core.TracefoldAttributes.LINEAGE_FIRST_SEQUENCE;
@@ -16,8 +19,10 @@ import static io.tracefold.core.TracefoldAttributes.LINEAGE_LAST_SEQUENCE;
 import static io.tracefold.core.TracefoldAttributes.LINEAGE_LEVEL;
 import static io.tracefold.core.TracefoldAttributes.LINEAGE_SPANS;
 import static io.tracefold.core.TracefoldAttributes.LINEAGE_SPAN_NAME;
+import static io.tracefold.core.TracefoldAttributes.LINEAGE_UNEXPORTED;
 import static io.tracefold.core.TracefoldAttributes.LINKS_DIRECT;
 import static io.tracefold.core.TracefoldAttributes.LINKS_DROPPED;
+import static io.tracefold.core.TracefoldAttributes.LINKS_UNLINKED;
 import static io.tracefold.core.TracefoldAttributes.LINK_KIND;
 import static io.tracefold.core.TracefoldAttributes.LINK_KIND_EVENT;
 import static io.tracefold.core.TracefoldAttributes.LINK_KIND_LINEAGE;
@@ -33,195 +38,278 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns collected contributors into links: direct links up to the budget, and beyond it an
- * append-only lineage forest (a Merkle-mountain-range of lineage spans) whose full nodes are kept as
- * checkpoints.
+ * Records contributors into a {@link Lineage} and turns the lineage into links: direct links up to
+ * the budget, and beyond it an append-only lineage forest (a Merkle-mountain-range of lineage
+ * spans) whose full nodes become the lineage's peaks.
+ *
+ * <p><b>Recording is not emitting.</b> Every call records the new contributors, whatever the
+ * sampling decision. Lineage spans are emitted only under a sampled span, and a node becomes part
+ * of the lineage only if its own span was sampled (exported); otherwise its contributors stay
+ * pending, so state never references a span that was not exported.
  *
  * <p>Shape: every {@code b} contributors (b = the budget) become one level-0 node, emitted once;
  * {@code b} nodes of one level fold into one node of the next. The forest's peaks, plus the
- * contributors not yet in a full node, are what a reconstruction links. When those exceed the
- * budget, the pending contributors spill into one extra node, and if the peaks alone still exceed
- * it, they are grouped under extra nodes; neither kind is kept as a checkpoint.
+ * contributors not yet in a node, are what a reconstruction links. When those exceed the budget,
+ * the pending contributors spill into extra nodes, and if the peaks alone still exceed it, they are
+ * grouped under extra nodes; neither kind is kept in the lineage.
  */
 final class LineageEngine {
 
-  /** A run of contributors to link: the collector's, or pending ones kept in a lineage. */
-  private interface Contributors {
-    int size();
-
-    SpanContext context(int i);
-
-    long sequence(int i);
-
-    Attributes linkAttributes(int i);
-  }
-
   private final Tracer tracer;
+  private final LongSupplier clock;
 
-  LineageEngine(Tracer tracer) {
+  LineageEngine(Tracer tracer, LongSupplier clock) {
     this.tracer = tracer;
+    this.clock = clock;
   }
 
   /**
-   * Links {@code target} to everything in {@code checkpoint} and {@code collector} and returns the
-   * checkpoint to keep (the given one if nothing could be advanced). Never throws.
+   * Records the collector's contributors into {@code state}, links {@code target} to every
+   * contributor, and returns the new state ({@code state} itself if nothing could be recorded).
+   * Never throws.
    */
-  Lineage link(
-      Span target,
-      LinkCollector collector,
-      Lineage checkpoint,
-      LinkLimits limits,
-      boolean seal,
-      int reservedLinks,
-      Attributes lineageAttributes) {
-    if (!target.isRecording()) {
-      return checkpoint;
-    }
+  Lineage link(Span target, LinkCollector collector, Lineage state, LinkOptions options) {
     try {
-      int budget = limits.getMaxDirectLinks();
-      int room = Math.max(1, budget - Math.max(0, reservedLinks));
-      if (limits.getOverflowPolicy().isLossy()) {
-        linkLossy(target, collector, limits, room);
+      if (options.getLimits().getOverflowPolicy().isLossy()) {
+        if (target.isRecording()) {
+          linkLossy(target, collector, options.getLimits(), room(options));
+        }
         return Lineage.empty();
       }
-      return linkLossless(target, collector, checkpoint, limits, seal, room, lineageAttributes);
-    } catch (RuntimeException e) {
-      // Fail open: a tracing defect must never break the reconstruction it observes.
-      target.setAttribute(ERRORS, 1L);
-      return checkpoint;
+      return linkLossless(target, collector, state, options);
+    } catch (RuntimeException | LinkageError e) {
+      // Fail open: a tracing defect (or an OpenTelemetry API older than ours) must never break the
+      // reconstruction it observes.
+      markError(target);
+      return state;
     }
   }
 
-  private Lineage linkLossless(
+  static void markError(Span target) {
+    try {
+      target.setAttribute(ERRORS, 1L);
+    } catch (RuntimeException | LinkageError ignored) {
+      // nothing more to do
+    }
+  }
+
+  private static int room(LinkOptions options) {
+    return Math.max(1, options.getLimits().getMaxDirectLinks() - options.getReservedLinks());
+  }
+
+  private Lineage linkLossless(Span target, LinkCollector collector, Lineage state, LinkOptions options) {
+    LinkLimits limits = options.getLimits();
+    int budget = limits.getMaxDirectLinks();
+    int maxPending = limits.getMaxPendingContributors();
+    boolean recording = target.isRecording();
+    boolean sampled = recording && target.getSpanContext().isSampled();
+    if (options.isReplayable() && !sampled && state.pending().size() + collector.distinct() > maxPending) {
+      // More than may be recorded, and nothing can be emitted: the stream is read again next time.
+      if (recording) {
+        setCounts(target, collector, state, state, 0, 0, 0, collector.distinct());
+      }
+      return state;
+    }
+
+    Run run = Run.of(state.pending(), collector, !options.isReplayable(), limits);
+    int known = state.pending().size();
+    int size = run.size();
+    int added = size - known;
+
+    Forest forest = new Forest(target, state, options);
+    int from = 0;
+    if (sampled) {
+      from = forest.addFullNodes(run, 0);
+      if (options.isSeal() && from < size && !forest.stalled) {
+        from = forest.seal(run, from);
+      }
+    }
+
+    int direct = 0;
+    if (recording) {
+      // An update's own few events are linked directly, even once under a node; a large batch is
+      // reached through the forest like any history.
+      int linkNewFrom = added > 0 && added <= budget / 2 ? known : size;
+      int pendingEnd = Math.max(from, Math.min(linkNewFrom, size));
+      int room = Math.max(1, room(options) - (size - linkNewFrom));
+      direct = forest.linkTarget(run, from, pendingEnd, room, sampled);
+      for (int i = linkNewFrom; i < size; i++) {
+        target.addLink(run.context(i), run.linkAttributes(i));
+        direct++;
+      }
+    }
+
+    long unsampledNew = 0;
+    for (int i = known; i < size; i++) {
+      if (!run.sampled(i)) {
+        unsampledNew++;
+      }
+    }
+    List<LineageNode> peaks = sampled ? forest.peaks : state.peaks();
+    int keepFrom = sampled ? from : 0;
+    long contributors = state.contributors() + added;
+    long dropped = state.dropped();
+    int pendingCount = size - keepFrom;
+    if (pendingCount > maxPending) {
+      if (options.isReplayable()) {
+        // The stream is read again: stop here rather than drop anything.
+        if (recording) {
+          setCounts(target, collector, state, state, direct, forest.emitted, forest.unexported, forest.unlinked);
+        }
+        return state;
+      }
+      int drop = pendingCount - maxPending;
+      keepFrom += drop;
+      dropped += drop;
+      contributors -= drop;
+    }
+    List<LineageContributor> pending = new ArrayList<>(size - keepFrom);
+    for (int i = keepFrom; i < size; i++) {
+      pending.add(run.contributor(i));
+    }
+    Lineage next =
+        Lineage.of(
+            peaks,
+            pending,
+            Math.max(state.coveredSequence(), collector.lastSequence()),
+            contributors,
+            state.invalid() + collector.invalid(),
+            state.missing() + collector.missing(),
+            state.unsampled() + unsampledNew,
+            state.corrupt(),
+            dropped,
+            sampled ? forest.emittedAtMillis : state.emittedAtMillis(),
+            state.firstEventId(),
+            state.lastEventId());
+    if (recording) {
+      setCounts(target, collector, state, next, direct, forest.emitted, forest.unexported, forest.unlinked);
+    }
+    return next;
+  }
+
+  private void setCounts(
       Span target,
       LinkCollector collector,
-      Lineage checkpoint,
-      LinkLimits limits,
-      boolean seal,
-      int room,
-      Attributes lineageAttributes) {
-    Forest forest = new Forest(target, checkpoint, limits, lineageAttributes);
-    Contributors contributors = of(collector, limits);
-    int pending = forest.addFullNodes(contributors);
-    if (seal) {
-      // A snapshot hands everything on: the remainder becomes a (partial) node of its own.
-      pending = forest.seal(contributors, pending);
-    }
-    int direct = forest.linkTarget(contributors, pending, contributors.size(), room);
-
+      Lineage state,
+      Lineage next,
+      int direct,
+      long emitted,
+      long unexported,
+      long unlinked) {
     target.setAttribute(EVENTS, collector.events());
-    target.setAttribute(CONTRIBUTORS, checkpoint.contributors() + collector.distinct());
+    target.setAttribute(CONTRIBUTORS, next == state ? state.contributors() + collector.distinct() : next.contributors());
     target.setAttribute(LINKS_DIRECT, (long) direct);
-    target.setAttribute(LINEAGE_SPANS, forest.emitted);
-    target.setAttribute(CONTEXTS_INVALID, checkpoint.invalid() + collector.invalid());
-    target.setAttribute(CONTEXTS_MISSING, checkpoint.missing() + collector.missing());
-    target.setAttribute(CONTEXTS_UNSAMPLED, checkpoint.unsampled() + collector.unsampled());
-    if (checkpoint.coveredSequence() >= 0) {
-      target.setAttribute(CHECKPOINT_SEQUENCE, checkpoint.coveredSequence());
+    target.setAttribute(LINEAGE_SPANS, emitted);
+    target.setAttribute(CONTEXTS_INVALID, state.invalid() + collector.invalid());
+    target.setAttribute(CONTEXTS_MISSING, state.missing() + collector.missing());
+    target.setAttribute(CONTEXTS_UNSAMPLED, next == state ? state.unsampled() + collector.unsampled() : next.unsampled());
+    if (state.coveredSequence() >= 0) {
+      target.setAttribute(CHECKPOINT_SEQUENCE, state.coveredSequence());
     }
-    if (checkpoint.corrupt() > 0) {
-      target.setAttribute(PROVENANCE_CORRUPT, checkpoint.corrupt());
+    if (state.corrupt() > 0) {
+      target.setAttribute(PROVENANCE_CORRUPT, state.corrupt());
     }
-
-    if (!target.getSpanContext().isSampled()) {
-      // Nodes of an unsampled trace are never exported: linking them later would dangle.
-      return checkpoint;
+    if (next.dropped() > 0) {
+      target.setAttribute(CONTEXTS_DROPPED, next.dropped());
     }
-    return advance(checkpoint, collector, forest.peaks, pending);
+    if (unlinked > 0) {
+      target.setAttribute(LINKS_UNLINKED, unlinked);
+    }
+    if (unexported > 0) {
+      target.setAttribute(LINEAGE_UNEXPORTED, unexported);
+    }
+    if (state.emittedAtMillis() > 0) {
+      target.setAttribute(LINEAGE_AGE_MS, Math.max(0, clock.getAsLong() - state.emittedAtMillis()));
+    }
   }
 
   /**
-   * Appends the collector's contributors to an entity lineage whose pending contributors travel
-   * with it (see {@link Tracefold#append}). Never throws.
+   * The contributors of one call: the lineage's pending ones, then the collector's new ones (those
+   * already pending left out when deduplicating).
    */
-  Lineage append(
-      Span target,
-      LinkCollector collector,
-      Lineage previous,
-      LinkLimits limits,
-      int reservedLinks,
-      Attributes lineageAttributes) {
-    if (!target.isRecording()) {
-      return previous;
+  private static final class Run {
+    final List<LineageContributor> pending;
+    final LinkCollector collector;
+    final int[] newIndex;
+    final int newCount;
+    final LinkLimits limits;
+
+    private Run(List<LineageContributor> pending, LinkCollector collector, int[] newIndex, int newCount,
+        LinkLimits limits) {
+      this.pending = pending;
+      this.collector = collector;
+      this.newIndex = newIndex;
+      this.newCount = newCount;
+      this.limits = limits;
     }
-    try {
-      int budget = limits.getMaxDirectLinks();
-      List<LineageContributor> all = new ArrayList<>(previous.pending().size() + collector.distinct());
-      all.addAll(previous.pending());
-      int known = all.size();
-      for (int i = 0; i < collector.distinct(); i++) {
-        SpanContext context = collector.spanContextAt(i);
-        if (!containsSpan(all, known, context)) {
-          all.add(new LineageContributor(context, collector.sequenceAt(i), collector.eventTypeAt(i)));
-        }
-      }
-      int added = all.size() - known;
-      Forest forest = new Forest(target, previous, limits, lineageAttributes);
-      Contributors contributors = of(all, limits);
-      int pending = forest.addFullNodes(contributors);
 
-      // An update's own events (a few) are linked directly, even once under a node; a large batch
-      // is reached through the forest like any history.
-      int linkedFrom = all.size();
-      if (added <= budget / 2) {
-        for (int i = known; i < all.size(); i++) {
-          target.addLink(contributors.context(i), contributors.linkAttributes(i));
+    static Run of(List<LineageContributor> pending, LinkCollector collector, boolean dedup, LinkLimits limits) {
+      int distinct = collector.distinct();
+      int[] index = new int[distinct];
+      int count = 0;
+      for (int i = 0; i < distinct; i++) {
+        if (dedup && !pending.isEmpty() && containsSpan(pending, collector, i)) {
+          continue; // already recorded (a redelivered or replayed event)
         }
-        linkedFrom = known;
+        index[count++] = i;
       }
-      int linkedNew = all.size() - linkedFrom;
-      int room = Math.max(1, budget - Math.max(0, reservedLinks) - linkedNew);
-      int direct = linkedNew + forest.linkTarget(contributors, pending, linkedFrom, room);
+      return new Run(pending, collector, index, count, limits);
+    }
 
-      long unsampled = 0;
-      for (int i = known; i < all.size(); i++) {
-        if (!all.get(i).spanContext().isSampled()) {
-          unsampled++;
+    private static boolean containsSpan(List<LineageContributor> pending, LinkCollector collector, int i) {
+      SpanContext context = collector.spanContextAt(i);
+      for (LineageContributor known : pending) {
+        SpanContext other = known.spanContext();
+        if (other.getSpanId().equals(context.getSpanId()) && other.getTraceId().equals(context.getTraceId())) {
+          return true;
         }
       }
-      long total = previous.contributors() + added;
-      target.setAttribute(EVENTS, collector.events());
-      target.setAttribute(CONTRIBUTORS, total);
-      target.setAttribute(LINKS_DIRECT, (long) direct);
-      target.setAttribute(LINEAGE_SPANS, forest.emitted);
-      target.setAttribute(CONTEXTS_INVALID, previous.invalid() + collector.invalid());
-      target.setAttribute(CONTEXTS_MISSING, previous.missing() + collector.missing());
-      target.setAttribute(CONTEXTS_UNSAMPLED, previous.unsampled() + unsampled);
-      if (previous.corrupt() > 0) {
-        target.setAttribute(PROVENANCE_CORRUPT, previous.corrupt());
+      return false;
+    }
+
+    int size() {
+      return pending.size() + newCount;
+    }
+
+    SpanContext context(int i) {
+      int p = pending.size();
+      return i < p ? pending.get(i).spanContext() : collector.spanContextAt(newIndex[i - p]);
+    }
+
+    long sequence(int i) {
+      int p = pending.size();
+      return i < p ? pending.get(i).sequence() : collector.sequenceAt(newIndex[i - p]);
+    }
+
+    boolean sampled(int i) {
+      int p = pending.size();
+      return i < p ? pending.get(i).spanContext().isSampled() : collector.sampledAt(newIndex[i - p]);
+    }
+
+    Attributes linkAttributes(int i) {
+      int p = pending.size();
+      if (i < p) {
+        return pending.get(i).linkAttributes(limits);
       }
-      if (!target.getSpanContext().isSampled()) {
-        return previous;
+      int c = newIndex[i - p];
+      return eventLinkAttributes(collector.sequenceAt(c), collector.eventTypeAt(c), limits);
+    }
+
+    LineageContributor contributor(int i) {
+      int p = pending.size();
+      if (i < p) {
+        return pending.get(i);
       }
-      return Lineage.of(
-          forest.peaks,
-          all.subList(pending, all.size()),
-          Math.max(previous.coveredSequence(), collector.lastSequence()),
-          total,
-          previous.invalid() + collector.invalid(),
-          previous.missing() + collector.missing(),
-          previous.unsampled() + unsampled,
-          previous.corrupt());
-    } catch (RuntimeException e) {
-      target.setAttribute(ERRORS, 1L);
-      return previous;
+      int c = newIndex[i - p];
+      return new LineageContributor(collector.spanContextAt(c), collector.sequenceAt(c), collector.eventTypeAt(c));
     }
   }
 
-  private static boolean containsSpan(List<LineageContributor> contributors, int count, SpanContext context) {
-    for (int i = 0; i < count; i++) {
-      SpanContext known = contributors.get(i).spanContext();
-      if (known.getSpanId().equals(context.getSpanId()) && known.getTraceId().equals(context.getTraceId())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The lineage forest being extended by one reconstruction or update. */
+  /** The lineage forest being extended by one call. */
   private final class Forest {
     final Span target;
     final Context parent;
@@ -229,222 +317,190 @@ final class LineageEngine {
     final int budget;
     final LinkLimits limits;
     final Attributes lineageAttributes;
+    long emittedAtMillis;
     long emitted;
+    long unexported;
+    long unlinked;
+    boolean stalled;
 
-    Forest(Span target, Lineage from, LinkLimits limits, Attributes lineageAttributes) {
+    Forest(Span target, Lineage from, LinkOptions options) {
       this.target = target;
       this.parent = Context.root().with(target);
       this.peaks = new ArrayList<>(from.peaks());
+      this.limits = options.getLimits();
       this.budget = limits.getMaxDirectLinks();
-      this.limits = limits;
-      this.lineageAttributes = lineageAttributes;
-    }
-
-    /** Emits a kept level-0 node per full budget of contributors; returns the first one left pending. */
-    int addFullNodes(Contributors contributors) {
-      int pending = 0;
-      while (contributors.size() - pending >= budget) {
-        peaks.add(emitLeaf(contributors, pending, pending + budget, parent, true, lineageAttributes));
-        emitted += 1 + fold(peaks, budget, parent, limits, lineageAttributes);
-        pending += budget;
-      }
-      return pending;
-    }
-
-    /** Closes the pending remainder into a kept (partial) node; returns the new pending start. */
-    int seal(Contributors contributors, int pending) {
-      if (pending < contributors.size()) {
-        peaks.add(emitLeaf(contributors, pending, contributors.size(), parent, true, lineageAttributes));
-        emitted += 1 + fold(peaks, budget, parent, limits, lineageAttributes);
-      }
-      return contributors.size();
+      this.lineageAttributes = options.getLineageAttributes();
+      this.emittedAtMillis = from.peaks().isEmpty() ? 0 : from.emittedAtMillis();
     }
 
     /**
-     * Links the target to the peaks and the pending contributors before {@code linkedFrom} (those
-     * from it on are linked by the caller), within {@code room} links: beyond it the pending ones
-     * spill into a one-off node, and the peaks are grouped under one-off nodes. Returns the number
-     * of links added.
+     * Emits a kept level-0 node per full budget of contributors from {@code from} on; returns the
+     * first one left pending. Stops at the first node whose span was not exported.
      */
-    int linkTarget(Contributors contributors, int pending, int linkedFrom, int room) {
-      List<LineageNode> direct = peaks;
-      int end = Math.max(pending, Math.min(linkedFrom, contributors.size()));
-      int pendingCount = end - pending;
-      if (peaks.size() + pendingCount > room) {
-        direct = new ArrayList<>(peaks);
-        if (pendingCount > 0) {
-          direct.add(emitLeaf(contributors, pending, contributors.size(), parent, false, lineageAttributes));
-          emitted++;
-          pendingCount = 0;
+    int addFullNodes(Run run, int from) {
+      while (run.size() - from >= budget) {
+        LineageNode node = emitLeaf(run, from, from + budget, true);
+        if (node == null) {
+          stalled = true;
+          break;
         }
-        while (direct.size() > room) {
-          List<LineageNode> grouped = new ArrayList<>((direct.size() + budget - 1) / budget);
-          for (int from = 0; from < direct.size(); from += budget) {
-            List<LineageNode> group = direct.subList(from, Math.min(direct.size(), from + budget));
-            if (group.size() == 1) {
-              grouped.add(group.get(0));
+        keep(node);
+        from += budget;
+      }
+      return from;
+    }
+
+    /** Closes the pending remainder into a kept (partial) node; returns the new pending start. */
+    int seal(Run run, int from) {
+      LineageNode node = emitLeaf(run, from, run.size(), true);
+      if (node == null) {
+        stalled = true;
+        return from;
+      }
+      keep(node);
+      return run.size();
+    }
+
+    private void keep(LineageNode node) {
+      peaks.add(node);
+      if (emittedAtMillis == 0) {
+        emittedAtMillis = clock.getAsLong();
+      }
+      fold();
+    }
+
+    /** Folds {@code budget} trailing peaks of equal level into one node, repeatedly. */
+    private void fold() {
+      while (peaks.size() >= budget) {
+        int first = peaks.size() - budget;
+        int level = peaks.get(first).level();
+        for (int i = first + 1; i < peaks.size(); i++) {
+          if (peaks.get(i).level() != level) {
+            return;
+          }
+        }
+        List<LineageNode> group = peaks.subList(first, peaks.size());
+        LineageNode node = emitNode(group, true);
+        if (node == null) {
+          return; // not exported: the children stay peaks
+        }
+        group.clear();
+        peaks.add(node);
+      }
+    }
+
+    /**
+     * Links the target to the peaks and the pending contributors {@code [from, end)} within
+     * {@code room} links: beyond it the pending ones spill into one-off nodes and the peaks are
+     * grouped under one-off nodes (only when {@code canEmit}). What still does not fit is counted
+     * in {@link #unlinked}. Returns the number of links added.
+     */
+    int linkTarget(Run run, int from, int end, int room, boolean canEmit) {
+      List<LineageNode> nodes = peaks;
+      int directFrom = from;
+      if (canEmit && peaks.size() + (end - from) > room) {
+        nodes = new ArrayList<>(peaks);
+        while (directFrom < end) {
+          int to = Math.min(end, directFrom + budget);
+          LineageNode node = emitLeaf(run, directFrom, to, false);
+          if (node == null) {
+            break;
+          }
+          nodes.add(node);
+          directFrom = to;
+        }
+        while (nodes.size() + (end - directFrom) > room && nodes.size() > 1) {
+          List<LineageNode> grouped = new ArrayList<>((nodes.size() + budget - 1) / budget);
+          for (int start = 0; start < nodes.size(); start += budget) {
+            List<LineageNode> group = nodes.subList(start, Math.min(nodes.size(), start + budget));
+            LineageNode node = group.size() == 1 ? null : emitNode(group, false);
+            if (node == null) {
+              grouped.addAll(group);
             } else {
-              grouped.add(emitNode(group, parent, false, limits, lineageAttributes));
-              emitted++;
+              grouped.add(node);
             }
           }
-          direct = grouped;
+          if (grouped.size() == nodes.size()) {
+            break; // no grouping node was exported: no progress possible
+          }
+          nodes = grouped;
         }
       }
-      for (LineageNode node : direct) {
-        target.addLink(node.spanContext(), nodeLinkAttributes(node, limits));
+      int linked = 0;
+      for (LineageNode node : nodes) {
+        if (linked < room) {
+          target.addLink(node.spanContext(), nodeLinkAttributes(node, limits));
+          linked++;
+        } else {
+          unlinked += node.contributors();
+        }
       }
-      for (int i = end - pendingCount; i < end; i++) {
-        target.addLink(contributors.context(i), contributors.linkAttributes(i));
+      for (int i = directFrom; i < end; i++) {
+        if (linked < room) {
+          target.addLink(run.context(i), run.linkAttributes(i));
+          linked++;
+        } else {
+          unlinked++;
+        }
       }
-      return direct.size() + pendingCount;
+      return linked;
     }
-  }
 
-  /** The checkpoint after this reconstruction: its peaks cover contributors [0, pending). */
-  private static Lineage advance(Lineage checkpoint, LinkCollector collector, List<LineageNode> peaks, int pending) {
-    long covered;
-    long invalid;
-    long missing;
-    if (pending < collector.distinct()) {
-      covered = collector.sequenceAt(pending) - 1;
-      invalid = collector.invalidBefore(pending);
-      missing = collector.missingBefore(pending);
-    } else {
-      covered = Math.max(checkpoint.coveredSequence(), collector.lastSequence());
-      invalid = collector.invalid();
-      missing = collector.missing();
-    }
-    long unsampled = 0;
-    for (int i = 0; i < pending; i++) {
-      if (!collector.sampledAt(i)) {
-        unsampled++;
+    /** Emits a node linking contributors {@code [from, to)}; null if its span was not exported. */
+    private @Nullable LineageNode emitLeaf(Run run, int from, int to, boolean checkpoint) {
+      SpanBuilder builder = lineageSpan();
+      for (int i = from; i < to; i++) {
+        builder.addLink(run.context(i), run.linkAttributes(i));
       }
+      return finish(builder, 0, to - from, run.sequence(from), run.sequence(to - 1), checkpoint);
     }
-    return Lineage.of(
-        peaks,
-        covered,
-        checkpoint.contributors() + pending,
-        checkpoint.invalid() + invalid,
-        checkpoint.missing() + missing,
-        checkpoint.unsampled() + unsampled,
-        checkpoint.corrupt());
-  }
 
-  /** Folds {@code budget} trailing peaks of equal level into one node, repeatedly; returns spans emitted. */
-  private int fold(
-      List<LineageNode> peaks, int budget, Context parent, LinkLimits limits, Attributes lineageAttributes) {
-    int emitted = 0;
-    while (peaks.size() >= budget) {
-      int last = peaks.size() - 1;
-      int level = peaks.get(last).level();
-      int first = peaks.size() - budget;
-      if (peaks.get(first).level() != level) {
-        return emitted;
+    /** Emits a node linking {@code children}; null if its span was not exported. */
+    private @Nullable LineageNode emitNode(List<LineageNode> children, boolean checkpoint) {
+      SpanBuilder builder = lineageSpan();
+      int level = 0;
+      long contributors = 0;
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+      for (LineageNode child : children) {
+        builder.addLink(child.spanContext(), nodeLinkAttributes(child, limits));
+        level = Math.max(level, child.level() + 1);
+        contributors += child.contributors();
+        first = Math.min(first, child.firstSequence());
+        last = Math.max(last, child.lastSequence());
       }
-      List<LineageNode> group = peaks.subList(first, peaks.size());
-      LineageNode node = emitNode(group, parent, true, limits, lineageAttributes);
-      group.clear();
-      peaks.add(node);
+      return finish(builder, level, contributors, first, last, checkpoint);
+    }
+
+    private SpanBuilder lineageSpan() {
+      return tracer
+          .spanBuilder(LINEAGE_SPAN_NAME)
+          .setParent(parent)
+          .setSpanKind(SpanKind.INTERNAL)
+          .setAllAttributes(lineageAttributes)
+          .setAttribute(LINEAGE, true);
+    }
+
+    private @Nullable LineageNode finish(
+        SpanBuilder builder, int level, long contributors, long first, long last, boolean checkpoint) {
+      Span span =
+          builder
+              .setAttribute(LINEAGE_LEVEL, (long) level)
+              .setAttribute(LINEAGE_CONTRIBUTORS, contributors)
+              .setAttribute(LINEAGE_FIRST_SEQUENCE, first)
+              .setAttribute(LINEAGE_LAST_SEQUENCE, last)
+              .setAttribute(LINEAGE_CHECKPOINT, checkpoint)
+              .startSpan();
+      span.end();
       emitted++;
+      SpanContext context = span.getSpanContext();
+      if (!context.isValid() || !context.isSampled()) {
+        // Dropped by the sampler (e.g. by name): linking it would dangle.
+        unexported++;
+        return null;
+      }
+      return new LineageNode(context, level, contributors, Math.min(first, last), Math.max(first, last));
     }
-    return emitted;
-  }
-
-  private LineageNode emitLeaf(
-      Contributors contributors, int from, int to, Context parent, boolean checkpoint, Attributes lineageAttributes) {
-    SpanBuilder builder = lineageSpan(parent, lineageAttributes);
-    for (int i = from; i < to; i++) {
-      builder.addLink(contributors.context(i), contributors.linkAttributes(i));
-    }
-    return finish(builder, 0, to - from, contributors.sequence(from), contributors.sequence(to - 1), checkpoint);
-  }
-
-  private static Contributors of(LinkCollector collector, LinkLimits limits) {
-    return new Contributors() {
-      @Override
-      public int size() {
-        return collector.distinct();
-      }
-
-      @Override
-      public SpanContext context(int i) {
-        return collector.spanContextAt(i);
-      }
-
-      @Override
-      public long sequence(int i) {
-        return collector.sequenceAt(i);
-      }
-
-      @Override
-      public Attributes linkAttributes(int i) {
-        return eventLinkAttributes(collector.sequenceAt(i), collector.eventTypeAt(i), limits);
-      }
-    };
-  }
-
-  private static Contributors of(List<LineageContributor> list, LinkLimits limits) {
-    return new Contributors() {
-      @Override
-      public int size() {
-        return list.size();
-      }
-
-      @Override
-      public SpanContext context(int i) {
-        return list.get(i).spanContext();
-      }
-
-      @Override
-      public long sequence(int i) {
-        return list.get(i).sequence();
-      }
-
-      @Override
-      public Attributes linkAttributes(int i) {
-        return list.get(i).linkAttributes(limits);
-      }
-    };
-  }
-
-  private LineageNode emitNode(
-      List<LineageNode> children, Context parent, boolean checkpoint, LinkLimits limits, Attributes lineageAttributes) {
-    SpanBuilder builder = lineageSpan(parent, lineageAttributes);
-    int level = 0;
-    long contributors = 0;
-    long first = Long.MAX_VALUE;
-    long last = Long.MIN_VALUE;
-    for (LineageNode child : children) {
-      builder.addLink(child.spanContext(), nodeLinkAttributes(child, limits));
-      level = Math.max(level, child.level() + 1);
-      contributors += child.contributors();
-      first = Math.min(first, child.firstSequence());
-      last = Math.max(last, child.lastSequence());
-    }
-    return finish(builder, level, contributors, first, last, checkpoint);
-  }
-
-  private SpanBuilder lineageSpan(Context parent, Attributes lineageAttributes) {
-    return tracer
-        .spanBuilder(LINEAGE_SPAN_NAME)
-        .setParent(parent)
-        .setSpanKind(SpanKind.INTERNAL)
-        .setAllAttributes(lineageAttributes);
-  }
-
-  private static LineageNode finish(
-      SpanBuilder builder, int level, long contributors, long first, long last, boolean checkpoint) {
-    Span span =
-        builder
-            .setAttribute(LINEAGE_LEVEL, (long) level)
-            .setAttribute(LINEAGE_CONTRIBUTORS, contributors)
-            .setAttribute(LINEAGE_FIRST_SEQUENCE, first)
-            .setAttribute(LINEAGE_LAST_SEQUENCE, last)
-            .setAttribute(LINEAGE_CHECKPOINT, checkpoint)
-            .startSpan();
-    span.end();
-    return new LineageNode(span.getSpanContext(), level, contributors, first, last);
   }
 
   private static void linkLossy(Span target, LinkCollector collector, LinkLimits limits, int room) {

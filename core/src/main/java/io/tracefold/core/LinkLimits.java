@@ -17,17 +17,33 @@ public final class LinkLimits {
   /** The default number of attributes put on one link (within the SDK's default of 128). */
   public static final int DEFAULT_MAX_ATTRIBUTES_PER_LINK = 8;
 
+  /**
+   * The default number of contributors a lineage records without a lineage node over them (while
+   * no sampled span could emit one): eight budgets.
+   */
+  public static final int DEFAULT_MAX_PENDING_CONTRIBUTORS = 1024;
+
+  /** The most pending contributors a lineage may record; also the decoding bound of stored ones. */
+  public static final int MAX_PENDING_CONTRIBUTORS = 16_384;
+
   private static final LinkLimits DEFAULT =
-      new LinkLimits(DEFAULT_MAX_DIRECT_LINKS, OverflowPolicy.LINEAGE, DEFAULT_MAX_ATTRIBUTES_PER_LINK);
+      new LinkLimits(
+          DEFAULT_MAX_DIRECT_LINKS,
+          OverflowPolicy.LINEAGE,
+          DEFAULT_MAX_ATTRIBUTES_PER_LINK,
+          DEFAULT_MAX_PENDING_CONTRIBUTORS);
 
   private final int maxDirectLinks;
   private final OverflowPolicy overflowPolicy;
   private final int maxAttributesPerLink;
+  private final int maxPendingContributors;
 
-  private LinkLimits(int maxDirectLinks, OverflowPolicy overflowPolicy, int maxAttributesPerLink) {
+  private LinkLimits(
+      int maxDirectLinks, OverflowPolicy overflowPolicy, int maxAttributesPerLink, int maxPendingContributors) {
     this.maxDirectLinks = maxDirectLinks;
     this.overflowPolicy = overflowPolicy;
     this.maxAttributesPerLink = maxAttributesPerLink;
+    this.maxPendingContributors = maxPendingContributors;
   }
 
   /** Returns the default limits: 128 direct links, lossless {@link OverflowPolicy#LINEAGE}. */
@@ -63,6 +79,16 @@ public final class LinkLimits {
     return maxAttributesPerLink;
   }
 
+  /**
+   * Returns the most contributors a lineage records that are not yet under an exported lineage node
+   * (recorded by unsampled spans, or while a sampler drops lineage spans). Beyond it the oldest are
+   * dropped and counted ({@link TracefoldAttributes#CONTEXTS_DROPPED}); a replayable stream stops
+   * advancing its checkpoint instead, so nothing is dropped.
+   */
+  public int getMaxPendingContributors() {
+    return maxPendingContributors;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -74,19 +100,21 @@ public final class LinkLimits {
     LinkLimits that = (LinkLimits) o;
     return maxDirectLinks == that.maxDirectLinks
         && maxAttributesPerLink == that.maxAttributesPerLink
+        && maxPendingContributors == that.maxPendingContributors
         && overflowPolicy == that.overflowPolicy;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxDirectLinks, overflowPolicy, maxAttributesPerLink);
+    return Objects.hash(maxDirectLinks, overflowPolicy, maxAttributesPerLink, maxPendingContributors);
   }
 
   @Override
   public String toString() {
     return "LinkLimits{maxDirectLinks=" + maxDirectLinks
         + ", overflowPolicy=" + overflowPolicy
-        + ", maxAttributesPerLink=" + maxAttributesPerLink + '}';
+        + ", maxAttributesPerLink=" + maxAttributesPerLink
+        + ", maxPendingContributors=" + maxPendingContributors + '}';
   }
 
   /** Builder of {@link LinkLimits}; validates eagerly. */
@@ -94,11 +122,14 @@ public final class LinkLimits {
     private int maxDirectLinks;
     private OverflowPolicy overflowPolicy;
     private int maxAttributesPerLink;
+    private int maxPendingContributors;
+    private boolean pendingSet;
 
     private Builder(LinkLimits from) {
       this.maxDirectLinks = from.maxDirectLinks;
       this.overflowPolicy = from.overflowPolicy;
       this.maxAttributesPerLink = from.maxAttributesPerLink;
+      this.maxPendingContributors = from.maxPendingContributors;
     }
 
     /**
@@ -134,9 +165,39 @@ public final class LinkLimits {
       return this;
     }
 
-    /** Returns the limits. */
+    /**
+     * Sets the most pending contributors a lineage records (see
+     * {@link LinkLimits#getMaxPendingContributors()}).
+     *
+     * @throws IllegalArgumentException if not within 2 and {@link #MAX_PENDING_CONTRIBUTORS}
+     */
+    public Builder setMaxPendingContributors(int maxPendingContributors) {
+      checkArgument(
+          maxPendingContributors >= 2 && maxPendingContributors <= MAX_PENDING_CONTRIBUTORS,
+          "maxPendingContributors must be within 2 and " + MAX_PENDING_CONTRIBUTORS + ", was %s",
+          maxPendingContributors);
+      this.maxPendingContributors = maxPendingContributors;
+      this.pendingSet = true;
+      return this;
+    }
+
+    /**
+     * Returns the limits.
+     *
+     * @throws IllegalArgumentException if maxPendingContributors is below maxDirectLinks (a full
+     *     lineage node could never be recorded)
+     */
     public LinkLimits build() {
-      return new LinkLimits(maxDirectLinks, overflowPolicy, maxAttributesPerLink);
+      if (!pendingSet && maxPendingContributors < maxDirectLinks) {
+        // Not chosen by the caller: follow a larger budget (eight budgets, within the bound).
+        maxPendingContributors = (int) Math.min(MAX_PENDING_CONTRIBUTORS, 8L * maxDirectLinks);
+      }
+      if (maxPendingContributors < maxDirectLinks) {
+        throw new IllegalArgumentException(
+            "maxPendingContributors (" + maxPendingContributors + ") must not be below maxDirectLinks ("
+                + maxDirectLinks + ")");
+      }
+      return new LinkLimits(maxDirectLinks, overflowPolicy, maxAttributesPerLink, maxPendingContributors);
     }
 
     private static void checkArgument(boolean condition, String message, int value) {

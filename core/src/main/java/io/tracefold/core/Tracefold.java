@@ -1,30 +1,32 @@
 package io.tracefold.core;
 
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
+import java.time.Clock;
 import java.util.Objects;
 
 /**
- * Entry point of Tracefold core: links the span of a state reconstruction to the spans of the
- * events that built the state.
+ * Entry point of Tracefold core: records the contributors of an entity's state in its
+ * {@link Lineage} and links the span of each reconstruction to the spans of the events that built
+ * the state.
  *
  * <p>Typical use, per reconstruction of one entity:
  *
  * <pre>{@code
  * Tracefold tracefold = Tracefold.create(openTelemetry);
  * LinkCollector collector = tracefold.newCollector();
- * Lineage checkpoint = cache.get(entityId);              // or Lineage.empty()
+ * Lineage state = cache.get(entityId);                   // or Lineage.empty()
  * for (Event e : events) {
- *   if (e.sequence() <= checkpoint.coveredSequence()) {
+ *   if (e.sequence() <= state.coveredSequence()) {
  *     collector.skipCovered(e.sequence());
  *   } else {
  *     collector.offer(e.metadata().get("traceparent"), e.metadata().get("tracestate"),
  *         e.sequence(), e.type());
  *   }
  * }
- * cache.put(entityId, tracefold.link(reconstructionSpan, collector, checkpoint));
+ * cache.put(entityId, tracefold.link(reconstructionSpan, collector, state)
+ *     .anchoredTo(firstEventId, lastEventId));
  * }</pre>
  *
  * <p>Run-time methods never throw: failures are counted on the span as
@@ -37,12 +39,16 @@ public final class Tracefold {
 
   private final Tracer tracer;
   private final LinkLimits linkLimits;
+  private final LinkOptions defaultOptions;
+  private final Clock clock;
   private final LineageEngine engine;
 
-  private Tracefold(Tracer tracer, LinkLimits linkLimits) {
+  private Tracefold(Tracer tracer, LinkLimits linkLimits, Clock clock) {
     this.tracer = tracer;
     this.linkLimits = linkLimits;
-    this.engine = new LineageEngine(tracer);
+    this.defaultOptions = LinkOptions.builder().setLimits(linkLimits).build();
+    this.clock = clock;
+    this.engine = new LineageEngine(tracer, clock::millis);
   }
 
   /** Returns a Tracefold with default {@link LinkLimits} that emits through {@code openTelemetry}. */
@@ -65,92 +71,61 @@ public final class Tracefold {
     return linkLimits;
   }
 
+  /** Returns the clock lineage ages are measured with. */
+  public Clock getClock() {
+    return clock;
+  }
+
   /** Returns a new, empty collector for one reconstruction at a time. */
   public LinkCollector newCollector() {
     return new LinkCollector();
   }
 
   /**
-   * Links {@code reconstruction} to every contributor of {@code checkpoint} and {@code collector}
-   * with this instance's limits, and returns the checkpoint to keep for the next reconstruction.
+   * Records and links with this instance's limits and default options.
    *
-   * @see #link(Span, LinkCollector, Lineage, LinkLimits, boolean, int, Attributes)
+   * @see #link(Span, LinkCollector, Lineage, LinkOptions)
    */
-  public Lineage link(Span reconstruction, LinkCollector collector, Lineage checkpoint) {
-    return engine.link(reconstruction, collector, checkpoint, linkLimits, false, 0, Attributes.empty());
+  public Lineage link(Span reconstruction, LinkCollector collector, Lineage state) {
+    return engine.link(reconstruction, collector, state, defaultOptions);
   }
 
   /**
-   * Links {@code reconstruction} to every contributor: the peaks of {@code checkpoint}, which stand
-   * for the history up to {@link Lineage#coveredSequence()}, and the contexts in
-   * {@code collector}, which must hold only events after it. Contributors beyond the budget are
-   * reached through lineage spans (children of {@code reconstruction}); full lineage nodes become
-   * part of the returned checkpoint, so they are linked, not re-emitted, next time.
+   * Records the contributors in {@code collector} (events after {@code state}'s covered sequence,
+   * in stream order) into the entity's lineage, links {@code reconstruction} to every contributor
+   * of the result, and returns the new lineage state to keep.
+   *
+   * <p>Recording happens whatever the span's sampling decision. Linking happens only on a
+   * recording span: the forest's peaks and the pending contributors directly, within the budget;
+   * beyond it through lineage spans (children of {@code reconstruction}), emitted only when
+   * {@code reconstruction} is sampled and kept in the lineage only when their own span was sampled
+   * too, so the lineage never references a span that was not exported. A few new contributors
+   * (up to half the budget) are always linked directly.
    *
    * <p>Attributes set on {@code reconstruction}: {@link TracefoldAttributes#EVENTS},
    * {@link TracefoldAttributes#CONTRIBUTORS}, {@link TracefoldAttributes#LINKS_DIRECT},
-   * {@link TracefoldAttributes#LINEAGE_SPANS}, the {@code CONTEXTS_*} counts, and
-   * {@link TracefoldAttributes#CHECKPOINT_SEQUENCE} when a checkpoint was used. Lossy policies
-   * link directly only, set {@link TracefoldAttributes#LINKS_DROPPED} and keep no checkpoint.
-   *
-   * <p>Nothing happens for a span that is not recording. The checkpoint only advances when
-   * {@code reconstruction} is sampled: lineage spans of an unexported trace must not be linked.
+   * {@link TracefoldAttributes#LINEAGE_SPANS}, the {@code CONTEXTS_*} counts, and when they apply
+   * {@link TracefoldAttributes#CHECKPOINT_SEQUENCE}, {@link TracefoldAttributes#LINKS_UNLINKED},
+   * {@link TracefoldAttributes#LINEAGE_UNEXPORTED}, {@link TracefoldAttributes#LINEAGE_AGE_MS}.
+   * Lossy policies link directly only, set {@link TracefoldAttributes#LINKS_DROPPED} and keep no
+   * lineage. The returned lineage keeps {@code state}'s anchor: anchor it with
+   * {@link Lineage#anchoredTo}.
    *
    * @param reconstruction the span of the reconstruction; links are added after its start
-   * @param collector the contexts of the events read after the checkpoint, in stream order
-   * @param checkpoint what earlier reconstructions already cover; {@link Lineage#empty()} if none
-   * @param limits the budget and overflow policy for this reconstruction
-   * @param seal whether to close the pending remainder into a node too, so the returned checkpoint
-   *     covers every event read (used for snapshots, whose checkpoint travels in metadata)
-   * @param reservedLinks direct links the caller adds itself (e.g. to a snapshot span), kept free
-   *     in the budget
-   * @param lineageAttributes attributes for every lineage span emitted (e.g. the entity type)
-   * @return the checkpoint covering this reconstruction's history; never null
+   * @param collector the contexts of the events read after the lineage's covered sequence
+   * @param state the entity's lineage so far; {@link Lineage#empty()} if none
+   * @param options limits and flags of this call
+   * @return the entity's new lineage state; never null
    */
-  public Lineage link(
-      Span reconstruction,
-      LinkCollector collector,
-      Lineage checkpoint,
-      LinkLimits limits,
-      boolean seal,
-      int reservedLinks,
-      Attributes lineageAttributes) {
-    return engine.link(reconstruction, collector, checkpoint, limits, seal, reservedLinks, lineageAttributes);
-  }
-
-  /**
-   * Appends the events in {@code collector} to the lineage of an entity whose events are not read
-   * again (a read-model entity updated by a projection), and links {@code update} to every
-   * contributor of the entity so far: the new events' own spans directly, and the history through
-   * the forest peaks and the pending contributors that {@code previous} carries. Each full budget of
-   * contributors becomes a lineage node once; the work per update is bounded by the budget and does
-   * not grow with history.
-   *
-   * <p>Store the returned lineage (e.g. {@link Lineage#encode()}) with the entity; it only advances
-   * when {@code update} is sampled. Never throws.
-   *
-   * @param update the span of the update; links are added after its start
-   * @param collector the contexts of the new events, in order
-   * @param previous the entity's stored lineage; {@link Lineage#empty()} for a new entity
-   * @param limits the budget for this entity
-   * @param reservedLinks direct links the caller adds itself, kept free in the budget
-   * @param lineageAttributes attributes for every lineage span emitted
-   * @return the entity's new lineage; never null
-   */
-  public Lineage append(
-      Span update,
-      LinkCollector collector,
-      Lineage previous,
-      LinkLimits limits,
-      int reservedLinks,
-      Attributes lineageAttributes) {
-    return engine.append(update, collector, previous, limits, reservedLinks, lineageAttributes);
+  public Lineage link(Span reconstruction, LinkCollector collector, Lineage state, LinkOptions options) {
+    return engine.link(reconstruction, collector, state, options);
   }
 
   /** Builder of {@link Tracefold}. */
   public static final class Builder {
     private final OpenTelemetry openTelemetry;
     private LinkLimits linkLimits = LinkLimits.getDefault();
+    private Clock clock = Clock.systemUTC();
 
     private Builder(OpenTelemetry openTelemetry) {
       this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
@@ -162,10 +137,16 @@ public final class Tracefold {
       return this;
     }
 
+    /** Sets the clock lineage ages are measured with; the system clock if not set. */
+    public Builder setClock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
     /** Returns the configured Tracefold. */
     public Tracefold build() {
       Tracer tracer = openTelemetry.tracerBuilder(INSTRUMENTATION_NAME).build();
-      return new Tracefold(tracer, linkLimits);
+      return new Tracefold(tracer, linkLimits, clock);
     }
   }
 }

@@ -119,6 +119,44 @@ public final class TracefoldAttributes {
   /** Span attribute: {@code true} on a projection span produced by a replay. */
   public static final AttributeKey<Boolean> REPLAY = AttributeKey.booleanKey("tracefold.replay");
 
+  /**
+   * Reconstruction span attribute: contributors recorded in the lineage but reached by no link of
+   * this span, because no exported lineage span could hold them (e.g. a sampler drops lineage spans)
+   * and the direct-link budget was spent. They stay recorded for a later sampled span.
+   */
+  public static final AttributeKey<Long> LINKS_UNLINKED = AttributeKey.longKey("tracefold.links.unlinked");
+
+  /**
+   * Reconstruction span attribute: lineage nodes not used because their span was not sampled
+   * (never exported); their contributors stay recorded as pending.
+   */
+  public static final AttributeKey<Long> LINEAGE_UNEXPORTED = AttributeKey.longKey("tracefold.lineage.unexported");
+
+  /**
+   * Reconstruction span attribute: contributors dropped from the lineage because more were pending
+   * than {@link LinkLimits#getMaxPendingContributors()} allows (total for the entity).
+   */
+  public static final AttributeKey<Long> CONTEXTS_DROPPED = AttributeKey.longKey("tracefold.contexts.dropped");
+
+  /**
+   * Reconstruction span attribute: {@code true} when stored lineage state was discarded because it
+   * describes another stream (its anchor did not match: store emptied, restored or shared) or is
+   * inconsistent with it; the reconstruction then reaches only what it read itself.
+   */
+  public static final AttributeKey<Boolean> LINEAGE_DISCARDED = AttributeKey.booleanKey("tracefold.lineage.discarded");
+
+  /**
+   * Reconstruction span attribute: age in milliseconds of the oldest lineage node linked (traces
+   * older than the backend's retention are gone; see the README's sampling guide).
+   */
+  public static final AttributeKey<Long> LINEAGE_AGE_MS = AttributeKey.longKey("tracefold.lineage.age_ms");
+
+  /**
+   * Lineage span attribute: {@code true} on every lineage span, so a tail-sampling policy can keep
+   * the traces that hold them (see the README's sampling guide).
+   */
+  public static final AttributeKey<Boolean> LINEAGE = AttributeKey.booleanKey("tracefold.lineage");
+
   /** Span attribute: internal tracing failures swallowed (fail-open) while handling this span. */
   public static final AttributeKey<Long> ERRORS = AttributeKey.longKey("tracefold.errors");
 

@@ -3,7 +3,6 @@ package io.tracefold.core;
 import static io.tracefold.core.TracefoldAttributes.CONTRIBUTORS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.TraceId;
@@ -40,7 +39,7 @@ class LineageAppendTest {
 
       Span span = otel.getOpenTelemetry().getTracer("test").spanBuilder("update").setNoParent().startSpan();
       Lineage next =
-          tracefold.append(span, collector, Lineage.decode(stored), LinkLimits.getDefault(), 0, Attributes.empty());
+          tracefold.link(span, collector, Lineage.decode(stored));
       span.end();
       stored = next.encode();
 
@@ -77,7 +76,7 @@ class LineageAppendTest {
       collector.offer(events.get(seq), null, seq, "E");
     }
     Span span = otel.getOpenTelemetry().getTracer("test").spanBuilder("batch").setNoParent().startSpan();
-    Lineage next = tracefold.append(span, collector, Lineage.empty(), LinkLimits.getDefault(), 0, Attributes.empty());
+    Lineage next = tracefold.link(span, collector, Lineage.empty());
     span.end();
 
     List<SpanData> spans = otel.getSpans();
@@ -95,7 +94,7 @@ class LineageAppendTest {
     collector.offer(context(), null, 4, "OrderPlaced");
     collector.offer(context(), null, 5, null);
     Span span = otel.getOpenTelemetry().getTracer("test").spanBuilder("u").startSpan();
-    Lineage lineage = tracefold.append(span, collector, Lineage.empty(), LinkLimits.getDefault(), 0, Attributes.empty());
+    Lineage lineage = tracefold.link(span, collector, Lineage.empty());
     span.end();
     assertThat(lineage.pending()).hasSize(2);
     assertThat(Lineage.decode(lineage.encode())).isEqualTo(lineage);

@@ -43,11 +43,11 @@ class LineageCodecTest {
   void decode_badPeaks_keepsValidOnesAndCountsTheRest() {
     Lineage lineage = lineage(new SplittableRandom(3), 4);
     String encoded = lineage.encode();
-    String[] halves = encoded.split("\\|");
-    String[] peaks = halves[7].split(";");
+    String[] halves = encoded.split("\\|", -1);
+    String[] peaks = halves[11].split(";");
     peaks[1] = peaks[1].replace(',', 'x');
     peaks[2] = "0," + "0".repeat(50) + ",1,1,1"; // all-zero ids: invalid context
-    halves[7] = String.join(";", peaks);
+    halves[11] = String.join(";", peaks);
     Lineage decoded = Lineage.decode(String.join("|", halves));
 
     assertThat(decoded.peaks()).containsExactly(lineage.peaks().get(0), lineage.peaks().get(3));
@@ -107,7 +107,7 @@ class LineageCodecTest {
       nodes.add(new LineageNode(toRemote(context), peaks - i, contributors, sequence, sequence + contributors - 1));
       sequence += contributors;
     }
-    return Lineage.of(nodes, sequence - 1, sequence, 3, 4, 5, 0);
+    return Lineage.of(nodes, List.of(), sequence - 1, sequence, 3, 4, 5, 0, 0, 1_700_000_000_000L, "e-first", "e-last");
   }
 
   private static SpanContext toRemote(SpanContext context) {

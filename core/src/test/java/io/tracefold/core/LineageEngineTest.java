@@ -140,8 +140,7 @@ class LineageEngineTest {
     }
     Span snapshot = otel.getOpenTelemetry().getTracer("test").spanBuilder("snapshot").startSpan();
     Lineage sealed =
-        tracefold.link(snapshot, collector, Lineage.empty(), LinkLimits.getDefault(), true, 0,
-            io.opentelemetry.api.common.Attributes.empty());
+        tracefold.link(snapshot, collector, Lineage.empty(), LinkOptions.builder().setSeal(true).build());
     snapshot.end();
 
     assertThat(sealed.coveredSequence()).isEqualTo(299);
@@ -227,15 +226,36 @@ class LineageEngineTest {
   }
 
   @Test
-  void link_nonRecordingSpan_doesNothing() {
+  void link_nonRecordingSpan_recordsWithoutEmitting() {
     Tracefold tracefold = Tracefold.create(otel.getOpenTelemetry());
     LinkCollector collector = tracefold.newCollector();
-    for (String context : contexts(500)) {
-      collector.offer(context, null, 0, "E");
+    List<String> contexts = contexts(500);
+    for (int i = 0; i < contexts.size(); i++) {
+      collector.offer(contexts.get(i), null, i, "E");
     }
     Lineage result = tracefold.link(Span.getInvalid(), collector, Lineage.empty());
-    assertThat(result).isSameAs(Lineage.empty());
+    // Recorded (a later sampled span emits nodes for them), but nothing emitted or linked.
+    assertThat(result.pending()).hasSize(500);
+    assertThat(result.contributors()).isEqualTo(500);
+    assertThat(result.coveredSequence()).isEqualTo(499);
     assertThat(otel.getSpans()).isEmpty();
+  }
+
+  @Test
+  void link_nonRecordingSpanOverPendingLimit_replayableStreamDoesNotAdvance() {
+    Tracefold tracefold = Tracefold.create(otel.getOpenTelemetry());
+    LinkCollector collector = tracefold.newCollector();
+    List<String> contexts = contexts(LinkLimits.DEFAULT_MAX_PENDING_CONTRIBUTORS + 1);
+    for (int i = 0; i < contexts.size(); i++) {
+      collector.offer(contexts.get(i), null, i, "E");
+    }
+    LinkOptions replayable = LinkOptions.builder().setReplayable(true).build();
+    assertThat(tracefold.link(Span.getInvalid(), collector, Lineage.empty(), replayable)).isSameAs(Lineage.empty());
+    // A stream that is not read again keeps the newest and counts the dropped ones.
+    Lineage kept = tracefold.link(Span.getInvalid(), collector, Lineage.empty());
+    assertThat(kept.pending()).hasSize(LinkLimits.DEFAULT_MAX_PENDING_CONTRIBUTORS);
+    assertThat(kept.dropped()).isEqualTo(1);
+    assertThat(kept.pending().get(0).sequence()).isEqualTo(1);
   }
 
   /** Reads a whole stream as a reconstruction does: events under the checkpoint are only counted. */
