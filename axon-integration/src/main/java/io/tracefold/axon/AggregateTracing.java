@@ -2,6 +2,7 @@ package io.tracefold.axon;
 
 import io.opentelemetry.api.common.Attributes;
 import io.tracefold.core.LinkLimits;
+import io.tracefold.core.LinkOptions;
 import io.tracefold.core.Tracefold;
 import io.tracefold.core.TracefoldAttributes;
 import org.jspecify.annotations.Nullable;
@@ -12,12 +13,25 @@ import org.jspecify.annotations.Nullable;
  */
 final class AggregateTracing {
 
+  /** The longest entity id put into a span attribute as it is; longer ones are cut (and marked). */
+  static final int MAX_ID_ATTRIBUTE_LENGTH = 256;
+
   private final LinkLimits limits;
   private final Attributes lineageAttributes;
+  private final LinkOptions options;
 
   private AggregateTracing(Class<?> aggregateType, LinkLimits limits) {
     this.limits = limits;
     this.lineageAttributes = Attributes.of(TracefoldAttributes.ENTITY_TYPE, aggregateType.getSimpleName());
+    this.options = LinkOptions.builder().setLimits(limits).setLineageAttributes(lineageAttributes).build();
+  }
+
+  /**
+   * Returns {@code id} bounded for a span attribute: ids come from payloads and commands, and a
+   * backend should never receive an unbounded value from them.
+   */
+  static String boundedId(String id) {
+    return id.length() <= MAX_ID_ATTRIBUTE_LENGTH ? id : id.substring(0, MAX_ID_ATTRIBUTE_LENGTH) + "…";
   }
 
   /**
@@ -54,5 +68,10 @@ final class AggregateTracing {
 
   Attributes lineageAttributes() {
     return lineageAttributes;
+  }
+
+  /** Returns the link options of this aggregate (limits and lineage attributes). */
+  LinkOptions options() {
+    return options;
   }
 }

@@ -45,6 +45,6 @@ final class AxonRehydration implements RepositorySpanFactory {
 
   void remember(String aggregateType, String aggregateId, Lineage lineage, SpanContext reconstruction) {
     checkpoints.put(aggregateType, aggregateId, lineage);
-    checkpoints.putReconstruction(aggregateId, reconstruction);
+    checkpoints.putReconstruction(aggregateType, aggregateId, reconstruction);
   }
 }

@@ -3,6 +3,8 @@ package io.tracefold.axon;
 import io.opentelemetry.api.OpenTelemetry;
 import io.tracefold.core.LinkLimits;
 import io.tracefold.core.Tracefold;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -75,6 +77,15 @@ public final class AxonTracefold implements ConfigurerModule {
   /** Default number of aggregates whose lineage checkpoint is remembered in memory. */
   public static final int DEFAULT_CHECKPOINT_CACHE_SIZE = 10_000;
 
+  /** Default bound of the checkpoint cache's estimated memory: 64 MiB. */
+  public static final long DEFAULT_CHECKPOINT_CACHE_BYTES = 64L * 1024 * 1024;
+
+  /**
+   * Default age after which remembered lineage is emitted afresh: 24 hours, well inside the trace
+   * retention of common backends (days to weeks), so linked lineage spans still exist.
+   */
+  public static final Duration DEFAULT_LINEAGE_MAX_AGE = Duration.ofHours(24);
+
   private static final String SPRING_CONFIGURER = "org.axonframework.spring.config.SpringConfigurer";
   private static final boolean AXON_SPRING_PRESENT =
       isPresent("org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter");
@@ -85,11 +96,17 @@ public final class AxonTracefold implements ConfigurerModule {
   private final ProjectionLineageStore projectionLineageStore;
 
   private AxonTracefold(Builder builder) {
-    this.tracefold = Tracefold.builder(builder.openTelemetry).setLinkLimits(builder.linkLimits).build();
+    this.tracefold =
+        Tracefold.builder(builder.openTelemetry).setLinkLimits(builder.linkLimits).setClock(builder.clock).build();
     this.spanFactory =
         new TracefoldSpanFactory(
             tracefold.getTracer(), Set.copyOf(builder.baggageAllowlist), builder.copyMetadataToSpanAttributes);
-    this.checkpoints = new LineageCheckpoints(builder.checkpointCacheSize);
+    this.checkpoints =
+        new LineageCheckpoints(
+            builder.checkpointCacheSize,
+            builder.checkpointCacheBytes,
+            builder.lineageMaxAge.toMillis(),
+            builder.clock);
     this.projectionLineageStore = builder.projectionLineageStore;
   }
 
@@ -259,6 +276,9 @@ public final class AxonTracefold implements ConfigurerModule {
     private List<String> baggageAllowlist = List.of();
     private boolean copyMetadataToSpanAttributes;
     private int checkpointCacheSize = DEFAULT_CHECKPOINT_CACHE_SIZE;
+    private long checkpointCacheBytes = DEFAULT_CHECKPOINT_CACHE_BYTES;
+    private Duration lineageMaxAge = DEFAULT_LINEAGE_MAX_AGE;
+    private Clock clock = Clock.systemUTC();
     private ProjectionLineageStore projectionLineageStore = new InMemoryProjectionLineageStore();
 
     private Builder(OpenTelemetry openTelemetry) {
@@ -304,6 +324,43 @@ public final class AxonTracefold implements ConfigurerModule {
         throw new IllegalArgumentException("checkpointCacheSize must not be negative, was " + size);
       }
       this.checkpointCacheSize = size;
+      return this;
+    }
+
+    /**
+     * Sets the bound of the checkpoint cache's estimated memory (about 160 bytes per aggregate, 120
+     * per lineage peak, 200 per pending contributor); the least recently used aggregates are
+     * forgotten beyond it.
+     *
+     * @throws IllegalArgumentException if {@code bytes < 0}
+     */
+    public Builder setCheckpointCacheBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("checkpointCacheBytes must not be negative, was " + bytes);
+      }
+      this.checkpointCacheBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the age after which an aggregate's remembered lineage is forgotten, so that its history
+     * is emitted afresh into a trace the backend still keeps; keep it well inside the backend's trace
+     * retention. {@link #DEFAULT_LINEAGE_MAX_AGE} by default.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder setLineageMaxAge(Duration maxAge) {
+      Objects.requireNonNull(maxAge, "lineageMaxAge");
+      if (maxAge.isNegative() || maxAge.isZero()) {
+        throw new IllegalArgumentException("lineageMaxAge must be positive, was " + maxAge);
+      }
+      this.lineageMaxAge = maxAge;
+      return this;
+    }
+
+    /** Sets the clock lineage ages are measured with; the system clock by default (for tests). */
+    public Builder setClock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

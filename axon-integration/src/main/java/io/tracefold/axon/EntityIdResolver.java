@@ -30,6 +30,11 @@ final class EntityIdResolver {
     this.property = property;
   }
 
+  /** Returns whether the entity is the event's aggregate (no id property). */
+  boolean isAggregateId() {
+    return property.isEmpty();
+  }
+
   @Nullable
   String resolve(EventMessage<?> event) {
     try {

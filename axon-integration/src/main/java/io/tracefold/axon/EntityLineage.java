@@ -2,28 +2,25 @@ package io.tracefold.axon;
 
 import io.tracefold.core.Lineage;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link ProjectionLineageStore} keeps per read-model entity: the entity's {@link Lineage}
- * and the identifiers of the first and last events applied, by which a replay from the start and a
- * redelivered event are recognised.
+ * (anchored to the first and last events applied) and the version it was stored at, against which
+ * the next write compares and sets.
  */
 public final class EntityLineage {
 
   private final Lineage lineage;
-  private final @Nullable String firstEventId;
-  private final @Nullable String lastEventId;
+  private final long version;
 
-  private EntityLineage(Lineage lineage, @Nullable String firstEventId, @Nullable String lastEventId) {
+  private EntityLineage(Lineage lineage, long version) {
     this.lineage = Objects.requireNonNull(lineage, "lineage");
-    this.firstEventId = firstEventId;
-    this.lastEventId = lastEventId;
+    this.version = version;
   }
 
-  /** Returns an entity lineage of these values. */
-  public static EntityLineage of(Lineage lineage, @Nullable String firstEventId, @Nullable String lastEventId) {
-    return new EntityLineage(lineage, firstEventId, lastEventId);
+  /** Returns an entity lineage stored at {@code version}. */
+  public static EntityLineage of(Lineage lineage, long version) {
+    return new EntityLineage(lineage, version);
   }
 
   /** Returns the lineage. */
@@ -31,14 +28,9 @@ public final class EntityLineage {
     return lineage;
   }
 
-  /** Returns the identifier of the first event applied to the entity, or null. */
-  public @Nullable String firstEventId() {
-    return firstEventId;
-  }
-
-  /** Returns the identifier of the last event applied to the entity, or null. */
-  public @Nullable String lastEventId() {
-    return lastEventId;
+  /** Returns the version the lineage was stored at (0 for the first write, then one more per write). */
+  public long version() {
+    return version;
   }
 
   @Override
@@ -50,13 +42,16 @@ public final class EntityLineage {
       return false;
     }
     EntityLineage that = (EntityLineage) o;
-    return lineage.equals(that.lineage)
-        && Objects.equals(firstEventId, that.firstEventId)
-        && Objects.equals(lastEventId, that.lastEventId);
+    return version == that.version && lineage.equals(that.lineage);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(lineage, firstEventId, lastEventId);
+    return Objects.hash(lineage, version);
+  }
+
+  @Override
+  public String toString() {
+    return "EntityLineage{version=" + version + ", " + lineage + '}';
   }
 }

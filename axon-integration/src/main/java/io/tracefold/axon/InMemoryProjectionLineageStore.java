@@ -1,12 +1,13 @@
 package io.tracefold.axon;
 
+import io.tracefold.core.Lineage;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link ProjectionLineageStore} in memory, for tests, demos and in-memory read models: it
- * forgets everything when the process ends, as they do.
+ * forgets everything when the process ends, as they do. Writes compare and set atomically.
  */
 public final class InMemoryProjectionLineageStore implements ProjectionLineageStore {
 
@@ -21,8 +22,21 @@ public final class InMemoryProjectionLineageStore implements ProjectionLineageSt
   }
 
   @Override
-  public void save(String projection, String entityId, EntityLineage lineage) {
-    entries.put(key(projection, entityId), lineage);
+  public boolean save(String projection, String entityId, @Nullable EntityLineage expected, Lineage lineage) {
+    String key = key(projection, entityId);
+    if (expected == null) {
+      return entries.putIfAbsent(key, EntityLineage.of(lineage, 0)) == null;
+    }
+    EntityLineage current = entries.get(key);
+    if (current == null || current.version() != expected.version()) {
+      return false;
+    }
+    return entries.replace(key, current, EntityLineage.of(lineage, current.version() + 1));
+  }
+
+  /** Forgets every entity (e.g. when the read model it describes is emptied). */
+  public void clear() {
+    entries.clear();
   }
 
   private static String key(String projection, String entityId) {

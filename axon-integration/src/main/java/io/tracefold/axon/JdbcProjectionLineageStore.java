@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -12,25 +13,38 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link ProjectionLineageStore} in a relational table, meant for the database of the read
- * model (tested on PostgreSQL). Schema ({@link #createSchema()} creates it if absent):
+ * model. Supported: PostgreSQL (tested, embedded), and any database with standard SQL, savepoints
+ * and a unique primary key (the generic strategy). Schema ({@link #createSchema()} creates it, and
+ * migrates a table of the first version by adding {@code version}):
  *
  * <pre>
  * CREATE TABLE tracefold_projection_lineage (
- *   projection     VARCHAR(255) NOT NULL,
- *   entity_id      VARCHAR(255) NOT NULL,
- *   lineage        TEXT         NOT NULL,  -- Lineage.encode(): forest peaks and pending contexts
- *   first_event_id VARCHAR(255),
- *   last_event_id  VARCHAR(255),
+ *   projection     VARCHAR(255) NOT NULL,  -- the projection class; '#' + digest when longer
+ *   entity_id      VARCHAR(255) NOT NULL,  -- the entity id; '#' + digest when longer
+ *   lineage        TEXT         NOT NULL,  -- Lineage.encode(): anchored, bounded
+ *   first_event_id VARCHAR(255),           -- anchor: first event applied (for people; in lineage too)
+ *   last_event_id  VARCHAR(255),           -- anchor: last event applied
+ *   version        BIGINT       NOT NULL DEFAULT 0,  -- compare-and-set
  *   PRIMARY KEY (projection, entity_id))
+ * -- migration from the first version (no version column):
+ * ALTER TABLE tracefold_projection_lineage ADD COLUMN version BIGINT NOT NULL DEFAULT 0
  * </pre>
  *
- * <p>Each call uses its own connection from the data source; with a transaction-aware data source
- * (e.g. Spring's) the row is written in the read model's transaction.
+ * <p>Every write is one statement: on PostgreSQL {@code INSERT … ON CONFLICT DO NOTHING} for a new
+ * entity, elsewhere a plain {@code INSERT}; and {@code UPDATE … WHERE version = ?} for a known one,
+ * so a concurrent writer makes it store nothing (and Tracefold retries) rather than fail. Inside a
+ * transaction (a transaction-aware data source, e.g. Spring's, hands out the read model's
+ * connection) each statement runs under a savepoint that is rolled back if it fails, so that a
+ * failing statement of ours never aborts the read model's transaction; the row then commits or
+ * rolls back with the read model. On a plain data source each write commits on its own.
  */
 public final class JdbcProjectionLineageStore implements ProjectionLineageStore {
 
   /** The default table name. */
   public static final String DEFAULT_TABLE = "tracefold_projection_lineage";
+
+  /** The longest projection name or entity id stored as it is; longer ones are stored as a digest. */
+  static final int MAX_KEY_LENGTH = 200;
 
   private final DataSource dataSource;
   private final String table;
@@ -59,7 +73,7 @@ public final class JdbcProjectionLineageStore implements ProjectionLineageStore 
     return new JdbcProjectionLineageStore(dataSource, table);
   }
 
-  /** Creates the table if it does not exist. */
+  /** Creates the table if it does not exist, and adds the version column to a first-version table. */
   public void createSchema() {
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement()) {
@@ -70,61 +84,125 @@ public final class JdbcProjectionLineageStore implements ProjectionLineageStore 
               + "lineage TEXT NOT NULL, "
               + "first_event_id VARCHAR(255), "
               + "last_event_id VARCHAR(255), "
+              + "version BIGINT NOT NULL DEFAULT 0, "
               + "PRIMARY KEY (projection, entity_id))");
+      if (!hasVersionColumn(connection)) {
+        statement.execute("ALTER TABLE " + table + " ADD COLUMN version BIGINT NOT NULL DEFAULT 0");
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("could not create table " + table, e);
     }
   }
 
+  private boolean hasVersionColumn(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
+      for (int i = 1; i <= row.getMetaData().getColumnCount(); i++) {
+        if ("version".equalsIgnoreCase(row.getMetaData().getColumnName(i))) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Returns the form a projection name or entity id takes in the key columns. */
+  static String key(String value) {
+    if (value.length() <= MAX_KEY_LENGTH && !value.startsWith("#")) {
+      return value;
+    }
+    return Lineage.anchorId("#" + value);
+  }
+
   @Override
   public @Nullable EntityLineage load(String projection, String entityId) {
-    String sql = "SELECT lineage, first_event_id, last_event_id FROM " + table + " WHERE projection = ? AND entity_id = ?";
+    String sql =
+        "SELECT lineage, first_event_id, last_event_id, version FROM " + table
+            + " WHERE projection = ? AND entity_id = ?";
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setString(1, projection);
-      statement.setString(2, entityId);
+      statement.setString(1, key(projection));
+      statement.setString(2, key(entityId));
       try (ResultSet row = statement.executeQuery()) {
         if (!row.next()) {
           return null;
         }
-        return EntityLineage.of(Lineage.decode(row.getString(1)), row.getString(2), row.getString(3));
+        Lineage lineage = Lineage.decode(row.getString(1));
+        if (lineage.firstEventId() == null && lineage.lastEventId() == null) {
+          // A first-version row: its anchor is in the columns.
+          lineage = lineage.anchoredTo(row.getString(2), row.getString(3));
+        }
+        return EntityLineage.of(lineage, row.getLong(4));
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("could not read lineage of " + projection + "/" + entityId, e);
+      throw new IllegalStateException("could not read lineage of " + projection + "/" + AggregateTracing.boundedId(entityId), e);
     }
   }
 
   @Override
-  public void save(String projection, String entityId, EntityLineage lineage) {
-    String update =
-        "UPDATE " + table + " SET lineage = ?, first_event_id = ?, last_event_id = ? WHERE projection = ? AND entity_id = ?";
-    String insert =
-        "INSERT INTO " + table + " (lineage, first_event_id, last_event_id, projection, entity_id) VALUES (?, ?, ?, ?, ?)";
-    String encoded = lineage.lineage().encode();
+  public boolean save(String projection, String entityId, @Nullable EntityLineage expected, Lineage lineage) {
+    String encoded = lineage.encode();
     try (Connection connection = dataSource.getConnection()) {
-      if (execute(connection, update, encoded, lineage, projection, entityId) == 0) {
-        try {
-          execute(connection, insert, encoded, lineage, projection, entityId);
-        } catch (SQLException raced) {
-          // Another node inserted the row first: ours is the newer value.
-          execute(connection, update, encoded, lineage, projection, entityId);
+      boolean postgres = isPostgres(connection);
+      String sql;
+      if (expected == null) {
+        sql = "INSERT INTO " + table
+            + " (lineage, first_event_id, last_event_id, projection, entity_id, version) VALUES (?, ?, ?, ?, ?, 0)"
+            + (postgres ? " ON CONFLICT (projection, entity_id) DO NOTHING" : "");
+      } else {
+        sql = "UPDATE " + table + " SET lineage = ?, first_event_id = ?, last_event_id = ?, version = version + 1"
+            + " WHERE projection = ? AND entity_id = ? AND version = ?";
+      }
+      Savepoint savepoint = connection.getAutoCommit() ? null : connection.setSavepoint();
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        statement.setString(1, encoded);
+        statement.setString(2, lineage.firstEventId());
+        statement.setString(3, lineage.lastEventId());
+        statement.setString(4, key(projection));
+        statement.setString(5, key(entityId));
+        if (expected != null) {
+          statement.setLong(6, expected.version());
         }
+        boolean stored = statement.executeUpdate() == 1;
+        release(connection, savepoint);
+        return stored;
+      } catch (SQLException e) {
+        // Undo just our statement, so the read model's transaction is not aborted by it.
+        if (savepoint != null) {
+          connection.rollback(savepoint);
+        }
+        if (expected == null && isUniqueViolation(e)) {
+          return false; // another writer inserted the row first: a lost race, not a failure
+        }
+        throw e;
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("could not write lineage of " + projection + "/" + entityId, e);
+      throw new IllegalStateException(
+          "could not write lineage of " + projection + "/" + AggregateTracing.boundedId(entityId), e);
     }
   }
 
-  private static int execute(
-      Connection connection, String sql, String encoded, EntityLineage lineage, String projection, String entityId)
-      throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setString(1, encoded);
-      statement.setString(2, lineage.firstEventId());
-      statement.setString(3, lineage.lastEventId());
-      statement.setString(4, projection);
-      statement.setString(5, entityId);
-      return statement.executeUpdate();
+  private static void release(Connection connection, @Nullable Savepoint savepoint) {
+    if (savepoint == null) {
+      return;
     }
+    try {
+      connection.releaseSavepoint(savepoint);
+    } catch (SQLException e) {
+      // Some drivers do not release savepoints; it goes with the transaction.
+    }
+  }
+
+  private static boolean isPostgres(Connection connection) {
+    try {
+      return connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+    } catch (SQLException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static boolean isUniqueViolation(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.equals("23505") || state.startsWith("23"));
   }
 }

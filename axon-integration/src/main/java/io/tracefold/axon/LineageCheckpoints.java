@@ -2,79 +2,144 @@ package io.tracefold.axon;
 
 import io.opentelemetry.api.trace.SpanContext;
 import io.tracefold.core.Lineage;
+import java.time.Clock;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Remembers, per aggregate, the lineage checkpoint of its last traced rehydration, so that the next
- * rehydration links the checkpoint instead of re-emitting lineage for covered history. Bounded: the
- * least recently used aggregates are forgotten first (they then pay for their history once more).
+ * Remembers, per aggregate (its type as Axon names it, and its id), the lineage state of its last
+ * rehydration or snapshot, so that the next one links the state instead of re-reading covered
+ * history, and the span of its latest reconstruction for cache hits.
+ *
+ * <p>Bounded in entries and in estimated bytes: the least recently used aggregates are forgotten
+ * first (they then pay for their history once more). Aged: a state whose oldest lineage node is
+ * older than {@code maxAgeMillis} is forgotten, so its history is emitted afresh into a trace the
+ * backend still keeps.
  */
 final class LineageCheckpoints {
 
+  /** Estimated bytes of one cached entry, of one peak, and of one pending contributor. */
+  static final long ENTRY_BYTES = 160;
+
+  static final long PEAK_BYTES = 120;
+  static final long PENDING_BYTES = 200;
+
   private final int maxEntries;
-  private final Map<String, Lineage> entries;
+  private final long maxBytes;
+  private final long maxAgeMillis;
+  private final Clock clock;
+  private final LinkedHashMap<String, Lineage> entries = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<String, SpanContext> lastReconstructions;
+  private long bytes;
 
-  LineageCheckpoints(int maxEntries) {
+  LineageCheckpoints(int maxEntries, long maxBytes, long maxAgeMillis, Clock clock) {
     this.maxEntries = maxEntries;
-    this.entries = lru(maxEntries);
-    this.lastReconstructions = lru(maxEntries);
-  }
-
-  private static <V> Map<String, V> lru(int maxEntries) {
-    return new LinkedHashMap<>(16, 0.75f, true) {
+    this.maxBytes = maxBytes;
+    this.maxAgeMillis = maxAgeMillis;
+    this.clock = clock;
+    this.lastReconstructions = new LinkedHashMap<>(16, 0.75f, true) {
       private static final long serialVersionUID = 1L;
 
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<String, SpanContext> eldest) {
         return size() > maxEntries;
       }
     };
   }
 
+  /** Returns the estimated bytes {@code lineage} costs in this cache. */
+  static long bytesOf(Lineage lineage) {
+    return ENTRY_BYTES + PEAK_BYTES * lineage.peaks().size() + PENDING_BYTES * lineage.pending().size();
+  }
+
   /** Remembers the span of an aggregate's latest traced reconstruction (sampled spans only). */
-  void putReconstruction(String aggregateId, SpanContext reconstruction) {
+  void putReconstruction(String aggregateType, String aggregateId, SpanContext reconstruction) {
     if (maxEntries == 0 || !reconstruction.isSampled()) {
       return;
     }
     synchronized (lastReconstructions) {
-      lastReconstructions.put(aggregateId, reconstruction);
+      lastReconstructions.put(key(aggregateType, aggregateId), reconstruction);
     }
   }
 
   /** Returns the span of an aggregate's latest traced reconstruction, or null. */
   @Nullable
-  SpanContext lastReconstruction(String aggregateId) {
+  SpanContext lastReconstruction(String aggregateType, String aggregateId) {
     synchronized (lastReconstructions) {
-      return lastReconstructions.get(aggregateId);
+      return lastReconstructions.get(key(aggregateType, aggregateId));
     }
   }
 
-  /** Returns the checkpoint of an aggregate, or the empty lineage. */
+  /** Returns the lineage of an aggregate, or the empty lineage (none, or aged out). */
   Lineage get(String aggregateType, String aggregateId) {
     if (maxEntries == 0) {
       return Lineage.empty();
     }
-    Lineage lineage;
+    String key = key(aggregateType, aggregateId);
     synchronized (entries) {
-      lineage = entries.get(key(aggregateType, aggregateId));
+      Lineage lineage = entries.get(key);
+      if (lineage == null) {
+        return Lineage.empty();
+      }
+      if (lineage.emittedAtMillis() > 0 && clock.millis() - lineage.emittedAtMillis() > maxAgeMillis) {
+        entries.remove(key);
+        bytes -= bytesOf(lineage);
+        return Lineage.empty();
+      }
+      return lineage;
     }
-    return lineage == null ? Lineage.empty() : lineage;
   }
 
-  /** Keeps {@code lineage} unless a checkpoint covering more is already kept (concurrent loads). */
+  /**
+   * Keeps {@code lineage} unless a lineage of the same stream covering more is already kept
+   * (concurrent loads); the empty lineage forgets the aggregate.
+   */
   void put(String aggregateType, String aggregateId, Lineage lineage) {
-    if (maxEntries == 0 || lineage.isEmpty()) {
+    if (maxEntries == 0) {
       return;
     }
     String key = key(aggregateType, aggregateId);
     synchronized (entries) {
       Lineage existing = entries.get(key);
-      if (existing == null || existing.coveredSequence() <= lineage.coveredSequence()) {
-        entries.put(key, lineage);
+      if (lineage.isEmpty()) {
+        if (existing != null) {
+          entries.remove(key);
+          bytes -= bytesOf(existing);
+        }
+        return;
       }
+      boolean sameStream = existing != null && Objects.equals(existing.firstEventId(), lineage.firstEventId());
+      if (sameStream && existing.coveredSequence() > lineage.coveredSequence()) {
+        return;
+      }
+      if (existing != null) {
+        bytes -= bytesOf(existing);
+      }
+      entries.put(key, lineage);
+      bytes += bytesOf(lineage);
+      Iterator<Map.Entry<String, Lineage>> eldest = entries.entrySet().iterator();
+      while ((entries.size() > maxEntries || bytes > maxBytes) && eldest.hasNext()) {
+        Map.Entry<String, Lineage> entry = eldest.next();
+        bytes -= bytesOf(entry.getValue());
+        eldest.remove();
+      }
+    }
+  }
+
+  /** Returns the estimated bytes held (for tests and diagnostics). */
+  long bytes() {
+    synchronized (entries) {
+      return bytes;
+    }
+  }
+
+  /** Returns the number of aggregates held (for tests and diagnostics). */
+  int size() {
+    synchronized (entries) {
+      return entries.size();
     }
   }
 

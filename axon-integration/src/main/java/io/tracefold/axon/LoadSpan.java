@@ -2,13 +2,17 @@ package io.tracefold.axon;
 
 import static io.tracefold.core.TracefoldAttributes.CACHE_HIT;
 import static io.tracefold.core.TracefoldAttributes.ENTITY_ID;
+import static io.tracefold.core.TracefoldAttributes.ENTITY_TYPE;
 import static io.tracefold.core.TracefoldAttributes.LINK_KIND;
 import static io.tracefold.core.TracefoldAttributes.LINK_KIND_RECONSTRUCTION;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
+import java.util.function.Supplier;
+import org.axonframework.modelling.command.Aggregate;
 import org.axonframework.tracing.Span;
 import org.axonframework.tracing.SpanScope;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code Repository.load} span. A load that rebuilds nothing (a {@code
@@ -25,6 +29,8 @@ final class LoadSpan extends ForwardingSpan {
   private final LineageCheckpoints checkpoints;
   private io.opentelemetry.api.trace.Span otelSpan = io.opentelemetry.api.trace.Span.getInvalid();
   private boolean rehydrated;
+  // The type of the loaded aggregate as Axon names it: the load span factory is only told the id.
+  private @Nullable String aggregateType;
 
   LoadSpan(Span delegate, String aggregateId, LineageCheckpoints checkpoints) {
     super(delegate);
@@ -37,6 +43,28 @@ final class LoadSpan extends ForwardingSpan {
     LoadSpan load = CURRENT.get();
     if (load != null) {
       load.rehydrated = true;
+    }
+  }
+
+  @Override
+  public <T> T runSupplier(Supplier<T> supplier) {
+    // Span's own default, plus a look at the loaded aggregate's type.
+    start();
+    try (SpanScope ignored = makeCurrent()) {
+      T result = supplier.get();
+      if (result instanceof Aggregate) {
+        try {
+          aggregateType = ((Aggregate<?>) result).type();
+        } catch (RuntimeException | LinkageError e) {
+          // fail open: the load is returned as it is
+        }
+      }
+      return result;
+    } catch (RuntimeException | Error e) {
+      recordException(e);
+      throw e;
+    } finally {
+      end();
     }
   }
 
@@ -59,15 +87,17 @@ final class LoadSpan extends ForwardingSpan {
   @Override
   public void end() {
     try {
-      if (!rehydrated && otelSpan.isRecording()) {
-        SpanContext reconstruction = checkpoints.lastReconstruction(aggregateId);
+      String type = aggregateType;
+      if (!rehydrated && type != null && otelSpan.isRecording()) {
+        SpanContext reconstruction = checkpoints.lastReconstruction(type, aggregateId);
         if (reconstruction != null) {
           otelSpan.setAttribute(CACHE_HIT, true);
-          otelSpan.setAttribute(ENTITY_ID, aggregateId);
+          otelSpan.setAttribute(ENTITY_TYPE, type);
+          otelSpan.setAttribute(ENTITY_ID, AggregateTracing.boundedId(aggregateId));
           otelSpan.addLink(reconstruction, Attributes.of(LINK_KIND, LINK_KIND_RECONSTRUCTION));
         }
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       // Fail open.
     }
     super.end();

@@ -3,6 +3,7 @@ package io.tracefold.axon;
 import static io.tracefold.core.TracefoldAttributes.ENTITY_ID;
 import static io.tracefold.core.TracefoldAttributes.ENTITY_TYPE;
 import static io.tracefold.core.TracefoldAttributes.ERRORS;
+import static io.tracefold.core.TracefoldAttributes.LINEAGE_DISCARDED;
 import static io.tracefold.core.TracefoldAttributes.REPLAY;
 
 import io.opentelemetry.api.common.Attributes;
@@ -15,7 +16,9 @@ import io.opentelemetry.context.Scope;
 import io.tracefold.core.Lineage;
 import io.tracefold.core.LinkCollector;
 import io.tracefold.core.LinkLimits;
+import io.tracefold.core.LinkOptions;
 import io.tracefold.core.Tracefold;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.messaging.Message;
@@ -30,18 +33,21 @@ import org.slf4j.LoggerFactory;
  * Wraps the event handlers of {@link TracedProjection} classes: each handled event runs in a
  * {@code Projection.update(<Class>)} span that, after the handler succeeded, is linked to the event
  * and, through the entity's stored lineage, to every earlier event of the same read-model entity.
- * Store failures are logged and counted; the handler always runs, and its exceptions propagate.
+ * The lineage records the event whatever the span's sampling decision, and is written with
+ * compare-and-set when the unit of work commits (see {@link LineageWrites}). Tracing failures
+ * (unreadable metadata, a failing store, a failing OpenTelemetry) are logged once per cause and
+ * counted; the handler always runs, and only its own exceptions propagate.
  */
 final class ProjectionTracing implements HandlerEnhancerDefinition {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(ProjectionTracing.class);
 
   private final Tracefold tracefold;
-  private final ProjectionLineageStore store;
+  private final LineageWrites writes;
 
   ProjectionTracing(Tracefold tracefold, ProjectionLineageStore store) {
     this.tracefold = tracefold;
-    this.store = store;
+    this.writes = new LineageWrites(tracefold, store);
   }
 
   @Override
@@ -58,8 +64,7 @@ final class ProjectionTracing implements HandlerEnhancerDefinition {
     private final String spanName;
     private final String entityType;
     private final EntityIdResolver ids;
-    private final LinkLimits limits;
-    private final Attributes lineageAttributes;
+    private final LinkOptions options;
 
     TracedHandler(MessageHandlingMember<T> delegate, Class<?> type, TracedProjection annotation) {
       super(delegate);
@@ -75,86 +80,126 @@ final class ProjectionTracing implements HandlerEnhancerDefinition {
           throw new IllegalArgumentException("@TracedProjection on " + type.getName() + ": " + e.getMessage(), e);
         }
       }
-      this.limits = limits.build();
-      this.lineageAttributes = Attributes.of(ENTITY_TYPE, entityType);
+      this.options = LinkOptions.builder()
+          .setLimits(limits.build())
+          .setLineageAttributes(Attributes.of(ENTITY_TYPE, entityType))
+          .build();
     }
 
     @Override
     public Object handle(Message<?> message, @Nullable T target) throws Exception {
       String entityId = message instanceof EventMessage ? ids.resolve((EventMessage<?>) message) : null;
-      if (entityId == null) {
+      Span span = entityId == null ? null : startSpan((EventMessage<?>) message, entityId);
+      if (span == null) {
         return super.handle(message, target);
       }
-      EventMessage<?> event = (EventMessage<?>) message;
-      Span span = startSpan(event, entityId);
       Object result;
       try (Scope ignored = span.makeCurrent()) {
         result = super.handle(message, target);
       } catch (Exception | Error e) {
-        span.recordException(e);
-        span.end();
+        endFailed(span, e);
         throw e;
       }
       try {
-        link(span, event, entityId);
+        link(span, (EventMessage<?>) message, entityId);
+      } catch (RuntimeException | LinkageError e) {
+        LineageWrites.logOnce(LOGGER, e, "could not link a projection update");
+        markError(span);
       } finally {
-        span.end();
+        end(span);
       }
       return result;
     }
 
-    private Span startSpan(EventMessage<?> event, String entityId) {
-      SpanBuilder builder =
-          tracefold.getTracer().spanBuilder(spanName).setSpanKind(SpanKind.CONSUMER)
-              .setAttribute(ENTITY_TYPE, entityType)
-              .setAttribute(ENTITY_ID, entityId);
-      if (ReplayToken.isReplay(event)) {
-        builder.setAttribute(REPLAY, true);
+    /** Returns the started update span, or null if OpenTelemetry failed (the handler runs untraced). */
+    private @Nullable Span startSpan(EventMessage<?> event, String entityId) {
+      try {
+        SpanBuilder builder =
+            tracefold.getTracer().spanBuilder(spanName).setSpanKind(SpanKind.CONSUMER)
+                .setAttribute(ENTITY_TYPE, entityType)
+                .setAttribute(ENTITY_ID, AggregateTracing.boundedId(entityId));
+        if (ReplayToken.isReplay(event)) {
+          builder.setAttribute(REPLAY, true);
+        }
+        // Never join the command's trace (a replay would drag old events into old traces).
+        SpanContext current = Span.current().getSpanContext();
+        SpanContext origin = TracefoldSpanFactory.extract(event);
+        if (current.isValid() && (origin == null || !origin.getTraceId().equals(current.getTraceId()))) {
+          builder.setParent(Context.current());
+        } else {
+          builder.setNoParent();
+        }
+        return builder.startSpan();
+      } catch (RuntimeException | LinkageError e) {
+        LineageWrites.logOnce(LOGGER, e, "could not start a projection update span");
+        return null;
       }
-      // Never join the command's trace (a replay would drag old events into old traces).
-      SpanContext current = Span.current().getSpanContext();
-      SpanContext origin = TracefoldSpanFactory.extract(event);
-      if (current.isValid() && (origin == null || !origin.getTraceId().equals(current.getTraceId()))) {
-        builder.setParent(Context.current());
-      } else {
-        builder.setNoParent();
-      }
-      return builder.startSpan();
     }
 
     private void link(Span span, EventMessage<?> event, String entityId) {
-      long errors = 0;
-      EntityLineage previous;
-      try {
-        previous = store.load(projection, entityId);
-      } catch (RuntimeException e) {
-        LOGGER.warn("Tracefold: could not load the lineage of {}/{}", projection, entityId, e);
-        span.setAttribute(ERRORS, 1L);
-        previous = null;
-        errors++;
+      LineageWrites.Entry entry = writes.entry(projection, entityId, options);
+      if (entry == null) {
+        // The stored lineage could not be read: link the event itself, never overwrite the lineage.
+        markError(span);
+        LinkCollector own = tracefold.newCollector();
+        EventContexts.offer(own, event, EventContexts.sequenceOf(event, 0));
+        tracefold.link(span, own, Lineage.empty(), options);
+        return;
       }
       String eventId = event.getIdentifier();
-      boolean redelivered = previous != null && eventId.equals(previous.lastEventId());
-      if (previous != null && !redelivered && eventId.equals(previous.firstEventId())) {
-        previous = null; // processed again from the entity's first event: a replay starts afresh
+      Lineage base = entry.current();
+      boolean redelivered = base.lastEventId() != null && Lineage.anchorMatches(base.lastEventId(), eventId);
+      if (!redelivered && base.firstEventId() != null && Lineage.anchorMatches(base.firstEventId(), eventId)) {
+        base = Lineage.empty(); // processed again from the entity's first event: a replay starts afresh
+      } else if (!redelivered && isNewStream(event, base)) {
+        span.setAttribute(LINEAGE_DISCARDED, true); // the event store was emptied and the id reused
+        base = Lineage.empty();
       }
       LinkCollector collector = tracefold.newCollector();
       if (!redelivered) {
         EventContexts.offer(collector, event, EventContexts.sequenceOf(event, 0));
       }
-      Lineage base = previous == null ? Lineage.empty() : previous.lineage();
-      Lineage next = tracefold.append(span, collector, base, limits, 0, lineageAttributes);
-      if (errors > 0 || redelivered || !span.getSpanContext().isSampled()) {
-        // Never overwrite a lineage we could not read; an unexported update must not be linked later.
-        return;
+      Lineage next = tracefold.link(span, collector, base, options).anchoredTo(eventId, eventId);
+      if (!redelivered) {
+        entry.record(next, event, base != entry.current());
       }
-      try {
-        String first = previous == null || previous.firstEventId() == null ? eventId : previous.firstEventId();
-        store.save(projection, entityId, EntityLineage.of(next, first, eventId));
-      } catch (RuntimeException e) {
-        LOGGER.warn("Tracefold: could not store the lineage of {}/{}", projection, entityId, e);
-        span.setAttribute(ERRORS, 1L);
-      }
+    }
+
+    /**
+     * Returns whether {@code event} starts another stream under an id the lineage already knows:
+     * the first event (sequence 0) of the aggregate that is the entity, yet not the first event the
+     * lineage recorded. Only detectable where the entity is the aggregate.
+     */
+    private boolean isNewStream(EventMessage<?> event, Lineage base) {
+      return ids.isAggregateId()
+          && base.firstEventId() != null
+          && event instanceof DomainEventMessage
+          && ((DomainEventMessage<?>) event).getSequenceNumber() == 0;
+    }
+  }
+
+  private static void endFailed(Span span, Throwable e) {
+    try {
+      span.recordException(e);
+      span.end();
+    } catch (RuntimeException | LinkageError ignored) {
+      // the handler's own exception is what propagates
+    }
+  }
+
+  private static void end(Span span) {
+    try {
+      span.end();
+    } catch (RuntimeException | LinkageError e) {
+      LineageWrites.logOnce(LOGGER, e, "could not end a projection update span");
+    }
+  }
+
+  private static void markError(Span span) {
+    try {
+      span.setAttribute(ERRORS, 1L);
+    } catch (RuntimeException | LinkageError ignored) {
+      // nothing more to do
     }
   }
 }

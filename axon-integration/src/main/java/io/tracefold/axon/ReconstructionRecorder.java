@@ -4,6 +4,7 @@ import static io.tracefold.core.TracefoldAttributes.ENTITY_ID;
 import static io.tracefold.core.TracefoldAttributes.ENTITY_TYPE;
 import static io.tracefold.core.TracefoldAttributes.ERRORS;
 import static io.tracefold.core.TracefoldAttributes.EVENT_SEQUENCE;
+import static io.tracefold.core.TracefoldAttributes.LINEAGE_DISCARDED;
 import static io.tracefold.core.TracefoldAttributes.LINK_KIND;
 import static io.tracefold.core.TracefoldAttributes.LINK_KIND_SNAPSHOT;
 import static io.tracefold.core.TracefoldAttributes.PROVENANCE_CORRUPT;
@@ -14,6 +15,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.tracefold.core.Lineage;
 import io.tracefold.core.LinkCollector;
+import io.tracefold.core.LinkOptions;
 import io.tracefold.core.Tracefold;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.messaging.MetaData;
@@ -23,16 +25,20 @@ import org.jspecify.annotations.Nullable;
  * Records the provenance of one aggregate reconstruction (a rehydration or a snapshot) from the
  * event stream as it is consumed, and links the reconstruction span at the end.
  *
- * <p>The stream may start with a snapshot: its metadata hands over the lineage checkpoint of the
- * history it summarises. Whichever checkpoint covers more, the snapshot's or the one remembered in
- * memory, is used; events it covers are counted, not offered again. Never throws.
+ * <p>The stream may start with a snapshot: its metadata hands over the lineage of the history it
+ * summarises (checked: it may not cover more than the snapshot). Whichever lineage covers more,
+ * the snapshot's or the one remembered in memory, is used; events it covers are counted, not
+ * offered again. The remembered lineage is checked against the stream as it passes: its anchor
+ * names the first event and the event at its covered sequence, and a stream with other events
+ * there (an event store emptied and reused, restored, or another tenant's) or fewer events makes
+ * it discarded and counted ({@code tracefold.lineage.discarded}), never linked. Never throws.
  */
 final class ReconstructionRecorder {
 
-  /** Snapshot metadata key: the encoded lineage checkpoint of the history the snapshot summarises. */
+  /** Snapshot metadata key: the encoded lineage of the history the snapshot summarises. */
   static final String LINEAGE_KEY = "tracefold.lineage";
 
-  /** Snapshot metadata key: the {@code traceparent} of the span that took the snapshot. */
+  /** Snapshot metadata key: the {@code traceparent} of the span that took the snapshot (if sampled). */
   static final String SNAPSHOT_SPAN_KEY = "tracefold.snapshot";
 
   private final Tracefold tracefold;
@@ -40,89 +46,155 @@ final class ReconstructionRecorder {
   private final String aggregateType;
   private final String aggregateId;
   private final LinkCollector collector;
-  private Lineage checkpoint;
+  private Lineage state;
+  private boolean started;
+  private @Nullable String streamFirstId;
+  private @Nullable String lastId;
+  private long lastSequence = -1;
   private long snapshotSequence = -1;
   private @Nullable SpanContext snapshotSpan;
   private long errors;
   // Corrupt provenance in a snapshot that could not be used at all.
   private long unusedCorrupt;
+  // The remembered lineage did not describe this stream.
+  private boolean discarded;
+  // Events skipped as covered: lost to this reconstruction if the lineage is discarded after them.
+  private long skipped;
 
   ReconstructionRecorder(
-      Tracefold tracefold, AggregateTracing tracing, String aggregateType, String aggregateId, Lineage checkpoint) {
+      Tracefold tracefold, AggregateTracing tracing, String aggregateType, String aggregateId, Lineage remembered) {
     this.tracefold = tracefold;
     this.tracing = tracing;
     this.aggregateType = aggregateType;
     this.aggregateId = aggregateId;
     this.collector = tracefold.newCollector();
-    this.checkpoint = tracing.limits().getOverflowPolicy().isLossy() ? Lineage.empty() : checkpoint;
+    this.state = tracing.limits().getOverflowPolicy().isLossy() ? Lineage.empty() : remembered;
   }
 
   /** Records one message of the stream; {@code snapshot} when it is the aggregate snapshot. */
   void record(DomainEventMessage<?> message, boolean snapshot) {
     try {
       long sequence = message.getSequenceNumber();
+      boolean first = !started;
+      started = true;
       if (snapshot) {
         recordSnapshot(sequence, message.getMetaData());
-      } else if (sequence <= checkpoint.coveredSequence()) {
+        return;
+      }
+      String id = message.getIdentifier();
+      if (first) {
+        streamFirstId = id;
+        if (!Lineage.anchorMatches(state.firstEventId(), id)) {
+          discard(); // another stream under the same (type, id): nothing skipped yet
+        }
+      }
+      if (sequence == state.coveredSequence() && !Lineage.anchorMatches(state.lastEventId(), id)) {
+        discard();
+      }
+      lastId = id;
+      lastSequence = Math.max(lastSequence, sequence);
+      if (!discarded && sequence <= state.coveredSequence()) {
         // Covered: its metadata is not even read (a lazily deserialising store never decodes it).
         collector.skipCovered(sequence);
+        skipped++;
       } else {
         EventContexts.offer(collector, message, sequence);
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       // e.g. metadata that cannot be deserialized: the load goes on, the error is counted.
       errors++;
     }
   }
 
+  private void discard() {
+    if (!state.isEmpty()) {
+      discarded = true;
+      state = Lineage.empty();
+    }
+  }
+
   private void recordSnapshot(long sequence, MetaData metaData) {
     snapshotSequence = sequence;
-    snapshotSpan = EventContexts.spanContext(metaData.get(SNAPSHOT_SPAN_KEY), null);
+    SpanContext span = EventContexts.spanContext(metaData.get(SNAPSHOT_SPAN_KEY), null);
+    snapshotSpan = span != null && span.isSampled() ? span : null;
     Lineage handedOver = tracing.limits().getOverflowPolicy().isLossy()
         ? Lineage.empty()
         : Lineage.decode(metaData.get(LINEAGE_KEY));
-    if (handedOver.coveredSequence() > checkpoint.coveredSequence()) {
-      checkpoint = handedOver;
+    if (handedOver.coveredSequence() > sequence) {
+      // Claims history the snapshot does not have: inconsistent with the stream, not to be used.
+      unusedCorrupt += Math.max(1, handedOver.corrupt());
+      handedOver = Lineage.empty();
+    }
+    boolean sameStream = handedOver.firstEventId() == null || state.firstEventId() == null
+        || handedOver.firstEventId().equals(state.firstEventId());
+    if (!sameStream) {
+      discard();
+    }
+    if (handedOver.coveredSequence() >= state.coveredSequence()) {
+      state = handedOver;
     } else {
       unusedCorrupt += handedOver.corrupt();
     }
-    // History the snapshot summarises but no checkpoint covers (e.g. taken before Tracefold).
-    collector.addMissing(sequence - Math.max(checkpoint.coveredSequence(), -1));
+    // History the snapshot summarises but no lineage covers (e.g. taken before Tracefold).
+    collector.addMissing(sequence - Math.max(state.coveredSequence(), -1));
   }
 
   /**
-   * Links {@code span} to every contributor and returns the checkpoint to remember.
+   * Records the stream, links {@code span} to every contributor and returns the lineage to
+   * remember (the empty lineage when the remembered one proved foreign after covered events were
+   * skipped: the next reconstruction then reads everything again).
    *
-   * @param seal whether the checkpoint must cover every event read (snapshots)
+   * @param seal whether the lineage must hand everything on as peaks (snapshots)
    */
   Lineage finish(Span span, boolean seal) {
-    if (!span.isRecording()) {
-      return checkpoint;
-    }
     try {
-      span.setAttribute(ENTITY_TYPE, aggregateType);
-      span.setAttribute(ENTITY_ID, aggregateId);
+      if (!discarded && !state.isEmpty() && Math.max(lastSequence, snapshotSequence) < state.coveredSequence()) {
+        discarded = true; // the stream is shorter than the lineage claims
+        state = Lineage.empty();
+      }
+      boolean recording = span.isRecording();
       int reserved = 0;
-      if (snapshotSequence >= 0) {
-        span.setAttribute(SNAPSHOT_SEQUENCE, snapshotSequence);
-        if (snapshotSpan != null) {
-          span.addLink(snapshotSpan, Attributes.of(LINK_KIND, LINK_KIND_SNAPSHOT, EVENT_SEQUENCE, snapshotSequence));
-          reserved = 1;
+      if (recording) {
+        span.setAttribute(ENTITY_TYPE, aggregateType);
+        span.setAttribute(ENTITY_ID, AggregateTracing.boundedId(aggregateId));
+        if (snapshotSequence >= 0) {
+          span.setAttribute(SNAPSHOT_SEQUENCE, snapshotSequence);
+          if (snapshotSpan != null) {
+            span.addLink(snapshotSpan, Attributes.of(LINK_KIND, LINK_KIND_SNAPSHOT, EVENT_SEQUENCE, snapshotSequence));
+            reserved = 1;
+          }
+        }
+        if (errors > 0) {
+          span.setAttribute(ERRORS, errors);
+        }
+        if (discarded) {
+          span.setAttribute(LINEAGE_DISCARDED, true);
         }
       }
-      if (errors > 0) {
+      boolean lateDiscard = discarded && skipped > 0;
+      if (lateDiscard) {
+        collector.addMissing(skipped);
+      }
+      LinkOptions options =
+          tracing.options().toBuilder().setSeal(seal).setReplayable(!seal).setReservedLinks(reserved).build();
+      Lineage next = tracefold.link(span, collector, state, options);
+      if (recording && unusedCorrupt > 0) {
+        span.setAttribute(PROVENANCE_CORRUPT, state.corrupt() + unusedCorrupt);
+      }
+      if (lateDiscard) {
+        return Lineage.empty();
+      }
+      String first = snapshotSequence < 0 ? streamFirstId : null;
+      String last = lastSequence >= 0 && lastSequence == next.coveredSequence() ? lastId : next.lastEventId();
+      return next.anchoredTo(first, last);
+    } catch (RuntimeException | LinkageError e) {
+      errors++;
+      try {
         span.setAttribute(ERRORS, errors);
+      } catch (RuntimeException | LinkageError ignored) {
+        // nothing more to do
       }
-      Lineage next =
-          tracefold.link(span, collector, checkpoint, tracing.limits(), seal, reserved, tracing.lineageAttributes());
-      if (unusedCorrupt > 0) {
-        span.setAttribute(PROVENANCE_CORRUPT, checkpoint.corrupt() + unusedCorrupt);
-      }
-      return next;
-    } catch (RuntimeException e) {
-      span.setAttribute(ERRORS, errors + 1);
-      return checkpoint;
+      return state;
     }
   }
-
 }

@@ -66,8 +66,12 @@ final class RehydrationSpan extends ForwardingSpan {
   public void end() {
     ReconstructionRecorder current = recorder;
     if (current != null) {
-      Lineage next = current.finish(otelSpan, false);
-      rehydration.remember(aggregateType, aggregateId, next, otelSpan.getSpanContext());
+      try {
+        Lineage next = current.finish(otelSpan, false);
+        rehydration.remember(aggregateType, aggregateId, next, otelSpan.getSpanContext());
+      } catch (RuntimeException | LinkageError e) {
+        // Fail open: the load goes on (finish() counts its own errors on the span).
+      }
     }
     super.end();
   }

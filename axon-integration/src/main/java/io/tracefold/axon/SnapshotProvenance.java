@@ -34,7 +34,12 @@ final class SnapshotProvenance {
     this.checkpoints = checkpoints;
   }
 
-  /** Returns the snapshot {@code creator} makes, with provenance when the aggregate is traced. */
+  /**
+   * Returns the snapshot {@code creator} makes, with provenance when the aggregate is traced: the
+   * lineage of every event it summarises (recorded whatever the sampling decision; sealed into
+   * exported lineage spans when the snapshot span is sampled) and, when sampled, the snapshot
+   * span's context.
+   */
   @Nullable
   DomainEventMessage<?> createSnapshot(
       Class<?> aggregateType, String aggregateIdentifier, DomainEventStream eventStream, SnapshotCreator creator) {
@@ -42,28 +47,29 @@ final class SnapshotProvenance {
     if (tracing == null) {
       return creator.create(aggregateType, aggregateIdentifier, eventStream);
     }
-    String type = aggregateType.getSimpleName();
-    ReconstructionRecorder recorder =
-        new ReconstructionRecorder(
-            tracefold, tracing, type, aggregateIdentifier, checkpoints.get(type, aggregateIdentifier));
-    DomainEventMessage<?> snapshot =
-        creator.create(aggregateType, aggregateIdentifier, new RecordingStream(eventStream, recorder, aggregateType));
-    if (snapshot == null) {
-      return null;
+    RecordingStream recording = new RecordingStream(eventStream, aggregateType, aggregateIdentifier, tracing);
+    DomainEventMessage<?> snapshot = creator.create(aggregateType, aggregateIdentifier, recording);
+    ReconstructionRecorder recorder = recording.recorder;
+    if (snapshot == null || recorder == null) {
+      return snapshot;
     }
     try {
       Span span = Span.current();
       Lineage sealed = recorder.finish(span, true);
-      String snapshotSpan = W3CTraceContext.formatTraceparent(span.getSpanContext());
-      if (sealed.isEmpty() || !span.getSpanContext().isSampled() || snapshotSpan == null) {
+      if (sealed.isEmpty()) {
         return snapshot;
       }
-      checkpoints.put(type, aggregateIdentifier, sealed);
+      // Keyed by the type as Axon names it (the events' aggregate type), as rehydration is.
+      checkpoints.put(recording.type, aggregateIdentifier, sealed);
       Map<String, String> metaData = new HashMap<>(4);
       metaData.put(ReconstructionRecorder.LINEAGE_KEY, sealed.encode());
-      metaData.put(ReconstructionRecorder.SNAPSHOT_SPAN_KEY, snapshotSpan);
+      String snapshotSpan =
+          span.getSpanContext().isSampled() ? W3CTraceContext.formatTraceparent(span.getSpanContext()) : null;
+      if (snapshotSpan != null) {
+        metaData.put(ReconstructionRecorder.SNAPSHOT_SPAN_KEY, snapshotSpan);
+      }
       return snapshot.andMetaData(metaData);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       // Fail open: a snapshot without provenance is better than no snapshot.
       return snapshot;
     }
@@ -77,16 +83,26 @@ final class SnapshotProvenance {
     }
   }
 
-  /** The snapshotter's event stream, recording each message as the snapshot aggregate consumes it. */
-  private static final class RecordingStream implements DomainEventStream {
+  /**
+   * The snapshotter's event stream, recording each message as the snapshot aggregate consumes it.
+   * The recorder starts at the first message, whose aggregate type (as Axon names it, which may
+   * differ from the class's simple name) keys the remembered lineage.
+   */
+  private final class RecordingStream implements DomainEventStream {
     private final DomainEventStream delegate;
-    private final ReconstructionRecorder recorder;
     private final Class<?> aggregateType;
+    private final String aggregateIdentifier;
+    private final AggregateTracing tracing;
+    @Nullable ReconstructionRecorder recorder;
+    String type;
 
-    RecordingStream(DomainEventStream delegate, ReconstructionRecorder recorder, Class<?> aggregateType) {
+    RecordingStream(
+        DomainEventStream delegate, Class<?> aggregateType, String aggregateIdentifier, AggregateTracing tracing) {
       this.delegate = delegate;
-      this.recorder = recorder;
       this.aggregateType = aggregateType;
+      this.aggregateIdentifier = aggregateIdentifier;
+      this.tracing = tracing;
+      this.type = aggregateType.getSimpleName();
     }
 
     @Override
@@ -97,7 +113,21 @@ final class SnapshotProvenance {
     @Override
     public DomainEventMessage<?> next() {
       DomainEventMessage<?> message = delegate.next();
-      recorder.record(message, aggregateType.isAssignableFrom(message.getPayloadType()));
+      try {
+        ReconstructionRecorder current = recorder;
+        if (current == null) {
+          String declared = message.getType();
+          if (declared != null && !declared.isEmpty()) {
+            type = declared;
+          }
+          current = new ReconstructionRecorder(
+              tracefold, tracing, type, aggregateIdentifier, checkpoints.get(type, aggregateIdentifier));
+          recorder = current;
+        }
+        current.record(message, aggregateType.isAssignableFrom(message.getPayloadType()));
+      } catch (RuntimeException | LinkageError e) {
+        // Fail open: the snapshot is taken all the same.
+      }
       return message;
     }
 

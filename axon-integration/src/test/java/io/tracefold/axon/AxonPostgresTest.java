@@ -290,9 +290,10 @@ class AxonPostgresTest {
       long sequence = snapshot.getSequenceNumber();
       assertThat(sequence).isLessThan(299);
       String encoded = (String) snapshot.getMetaData().get(ReconstructionRecorder.LINEAGE_KEY);
-      // tf1|covered|contributors|invalid|missing|unsampled|corrupt|level,ids,contributors,first,last;...
-      int peaks = encoded.lastIndexOf('|') + 1;
-      String damaged = encoded.substring(0, peaks) + "0,zz" + encoded.substring(peaks + 4);
+      // tf2|covered|contributors|invalid|missing|unsampled|corrupt|dropped|emittedAt|first|last|peaks|pending
+      String[] parts = encoded.split("\\|", -1);
+      parts[11] = "0,zz" + parts[11].substring(4);
+      String damaged = String.join("|", parts);
       assertThat(Lineage.decode(damaged).corrupt()).isEqualTo(1);
       updateSnapshotMetaData(sequence, snapshot.getMetaData().and(ReconstructionRecorder.LINEAGE_KEY, damaged));
 

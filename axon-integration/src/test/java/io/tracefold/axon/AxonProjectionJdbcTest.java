@@ -6,6 +6,7 @@ import static io.tracefold.core.TracefoldAttributes.ERRORS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.tracefold.core.Lineage;
 import io.tracefold.core.testing.ProvenanceGraph;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ class AxonProjectionJdbcTest {
           }
 
           @Override
-          public void save(String projection, String entityId, EntityLineage lineage) {
+          public boolean save(String projection, String entityId, EntityLineage expected, Lineage lineage) {
             throw new IllegalStateException("database down");
           }
         };

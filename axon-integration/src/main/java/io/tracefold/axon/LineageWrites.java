@@ -1,0 +1,182 @@
+package io.tracefold.axon;
+
+import io.opentelemetry.api.trace.Span;
+import io.tracefold.core.Lineage;
+import io.tracefold.core.LinkCollector;
+import io.tracefold.core.LinkOptions;
+import io.tracefold.core.Tracefold;
+import io.tracefold.core.W3CTraceContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+
+/**
+ * The read-modify-write of read-model entity lineages, safe for racing writers and tied to the
+ * read model's unit of work.
+ *
+ * <p>Within a unit of work (a processor's batch, or a command with subscribing processors) an
+ * entity's lineage is read once and updated in memory by every event of the batch; it is written
+ * when the unit of work prepares to commit, so inside the read model's transaction when the store
+ * shares it, and not at all when the batch rolls back (a retried batch records nothing twice).
+ * Every write compares and sets the version that was read; when another writer (a segment or node)
+ * won, this batch's contributors are recorded into the winner's lineage and the write is retried,
+ * so no contributor is lost. Failures are logged once per cause and never reach the unit of work.
+ */
+final class LineageWrites {
+
+  /** Attempts of one compare-and-set write before giving up (logged). */
+  static final int MAX_ATTEMPTS = 8;
+
+  private static final String RESOURCE = LineageWrites.class.getName();
+  private static final int MAX_LOGGED_CAUSES = 64;
+  private static final Map<String, Boolean> LOGGED = new ConcurrentHashMap<>();
+
+  private final Tracefold tracefold;
+  private final ProjectionLineageStore store;
+  private final Logger logger = org.slf4j.LoggerFactory.getLogger(LineageWrites.class);
+
+  LineageWrites(Tracefold tracefold, ProjectionLineageStore store) {
+    this.tracefold = tracefold;
+    this.store = store;
+  }
+
+  /**
+   * Returns the lineage entry of an entity for the current unit of work (read from the store on
+   * first use), or null if the stored lineage could not be read.
+   */
+  @Nullable
+  Entry entry(String projection, String entityId, LinkOptions options) {
+    UnitOfWork<?> unitOfWork = CurrentUnitOfWork.isStarted() ? CurrentUnitOfWork.get().root() : null;
+    if (unitOfWork == null) {
+      Entry entry = read(projection, entityId, options);
+      if (entry != null) {
+        entry.immediate = true;
+      }
+      return entry;
+    }
+    Map<String, Entry> entries = unitOfWork.getOrComputeResource(RESOURCE, key -> {
+      Map<String, Entry> batch = new TreeMap<>(); // sorted: racing batches lock rows in one order
+      unitOfWork.onPrepareCommit(u -> flushAll(batch));
+      return batch;
+    });
+    String key = projection + '\u0000' + entityId;
+    Entry entry = entries.get(key);
+    if (entry == null) {
+      entry = read(projection, entityId, options);
+      if (entry != null) {
+        entries.put(key, entry);
+      }
+    }
+    return entry;
+  }
+
+  private @Nullable Entry read(String projection, String entityId, LinkOptions options) {
+    try {
+      return new Entry(projection, entityId, store.load(projection, entityId), options);
+    } catch (RuntimeException | LinkageError e) {
+      logOnce(logger, e, "could not read a projection lineage");
+      return null;
+    }
+  }
+
+  private void flushAll(Map<String, Entry> entries) {
+    for (Entry entry : entries.values()) {
+      flush(entry);
+    }
+  }
+
+  private void flush(Entry entry) {
+    if (!entry.dirty) {
+      return;
+    }
+    try {
+      for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        if (store.save(entry.projection, entry.entityId, entry.expected, entry.current)) {
+          entry.dirty = false;
+          return;
+        }
+        // Another writer stored first: record this batch's contributors into its lineage.
+        EntityLineage theirs = store.load(entry.projection, entry.entityId);
+        LinkCollector collector = tracefold.newCollector();
+        for (Object[] event : entry.recorded) {
+          collector.offer(event[0], event[1], (Long) event[2], (String) event[3]);
+        }
+        Lineage base = entry.reset || theirs == null ? Lineage.empty() : theirs.lineage();
+        entry.current = tracefold.link(Span.getInvalid(), collector, base, entry.options)
+            .anchoredTo(entry.lastEventId, entry.lastEventId);
+        entry.expected = theirs;
+      }
+      logOnce(logger, null, "gave up writing a projection lineage after " + MAX_ATTEMPTS + " racing writes");
+    } catch (RuntimeException | LinkageError e) {
+      logOnce(logger, e, "could not write a projection lineage");
+    }
+  }
+
+  /** Logs a tracing failure once per cause (and message), never more than a bounded number of them. */
+  static void logOnce(Logger logger, @Nullable Throwable cause, String what) {
+    String key = what + '/' + (cause == null ? "" : cause.getClass().getName());
+    if (LOGGED.size() < MAX_LOGGED_CAUSES && LOGGED.putIfAbsent(key, Boolean.TRUE) == null) {
+      logger.warn("Tracefold: {} (logged once per cause; the application is not affected)", what, cause);
+    }
+  }
+
+  /** One entity's lineage within a unit of work. */
+  final class Entry {
+    final String projection;
+    final String entityId;
+    final LinkOptions options;
+    @Nullable EntityLineage expected;
+    Lineage current;
+    final List<Object[]> recorded = new ArrayList<>();
+    @Nullable String lastEventId;
+    boolean reset;
+    boolean dirty;
+    boolean immediate;
+
+    Entry(String projection, String entityId, @Nullable EntityLineage stored, LinkOptions options) {
+      this.projection = projection;
+      this.entityId = entityId;
+      this.options = options;
+      this.expected = stored;
+      this.current = stored == null ? Lineage.empty() : stored.lineage();
+    }
+
+    /** Returns the entity's lineage as this unit of work sees it. */
+    Lineage current() {
+      return current;
+    }
+
+    /**
+     * Takes {@code next} as the entity's lineage after {@code event}; {@code reset} when it no
+     * longer builds on the stored one (a replay from the start, a new stream under the same id).
+     */
+    void record(Lineage next, EventMessage<?> event, boolean reset) {
+      current = next;
+      lastEventId = event.getIdentifier();
+      this.reset |= reset;
+      dirty = true;
+      Object traceparent = null;
+      Object tracestate = null;
+      try {
+        MetaData metaData = event.getMetaData();
+        traceparent = metaData.get(W3CTraceContext.TRACEPARENT);
+        tracestate = metaData.get(W3CTraceContext.TRACESTATE);
+      } catch (RuntimeException | LinkageError e) {
+        // unreadable metadata: recorded as missing if this write has to be merged
+      }
+      recorded.add(new Object[] {
+          traceparent, tracestate, EventContexts.sequenceOf(event, 0), event.getPayloadType().getSimpleName()});
+      if (immediate) {
+        flush(this);
+      }
+    }
+  }
+}
