@@ -10,6 +10,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.tracefold.core.TracefoldAttributes;
 import io.tracefold.core.testing.ProvenanceGraph;
 import java.util.List;
@@ -44,9 +45,19 @@ final class AxonTestApp implements AutoCloseable {
       int snapshotThreshold,
       UnaryOperator<AxonTracefold.Builder> tracefold,
       Consumer<Configurer> extra) {
+    this(engine, Sampler.parentBased(Sampler.alwaysOn()), traced, snapshotThreshold, tracefold, extra);
+  }
+
+  private AxonTestApp(
+      EventStorageEngine engine,
+      Sampler sampler,
+      boolean traced,
+      int snapshotThreshold,
+      UnaryOperator<AxonTracefold.Builder> tracefold,
+      Consumer<Configurer> extra) {
     this.engine = engine;
     SdkTracerProvider tracerProvider =
-        SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+        SdkTracerProvider.builder().setSampler(sampler).addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
     this.openTelemetry = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build();
     this.clientTracer = openTelemetry.getTracer("test-client");
     AggregateConfigurer<Order> order = AggregateConfigurer.defaultConfiguration(Order.class);
@@ -77,6 +88,16 @@ final class AxonTestApp implements AutoCloseable {
   static AxonTestApp start(
       EventStorageEngine engine, UnaryOperator<AxonTracefold.Builder> tracefold, Consumer<Configurer> extra) {
     return new AxonTestApp(engine, true, 0, tracefold, extra);
+  }
+
+  /** Starts a traced app whose OpenTelemetry SDK samples with {@code sampler}. */
+  static AxonTestApp start(
+      EventStorageEngine engine,
+      Sampler sampler,
+      int snapshotThreshold,
+      UnaryOperator<AxonTracefold.Builder> tracefold,
+      Consumer<Configurer> extra) {
+    return new AxonTestApp(engine, sampler, true, snapshotThreshold, tracefold, extra);
   }
 
   /** Sends a command in a new root trace and returns that trace's id. */

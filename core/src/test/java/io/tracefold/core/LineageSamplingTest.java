@@ -4,20 +4,16 @@ import static io.tracefold.core.TracefoldAttributes.LINEAGE_UNEXPORTED;
 import static io.tracefold.core.TracefoldAttributes.LINKS_UNLINKED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
-import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import io.tracefold.core.testing.ProvenanceGraph;
+import io.tracefold.core.testing.Samplers;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,28 +46,9 @@ class LineageSamplingTest {
     return sdk.getTracer("test");
   }
 
-  /** Drops spans of one name (as rule-based samplers do); everything else by its parent, else on. */
-  static Sampler droppingByName(String name) {
-    Sampler delegate = Sampler.parentBased(Sampler.alwaysOn());
-    return new Sampler() {
-      @Override
-      public SamplingResult shouldSample(
-          Context parent, String traceId, String spanName, SpanKind kind, Attributes attributes, List<LinkData> links) {
-        return spanName.equals(name)
-            ? SamplingResult.drop()
-            : delegate.shouldSample(parent, traceId, spanName, kind, attributes, links);
-      }
-
-      @Override
-      public String getDescription() {
-        return "DropByName{" + name + "}";
-      }
-    };
-  }
-
   @Test
   void link_samplerDropsLineageSpans_nothingDanglesAndUnlinkedCounted() {
-    Tracer tracer = start(droppingByName(TracefoldAttributes.LINEAGE_SPAN_NAME));
+    Tracer tracer = start(Samplers.droppingByName(TracefoldAttributes.LINEAGE_SPAN_NAME));
     Tracefold tracefold = Tracefold.create(sdk);
     List<String> events = eventSpans(tracer, 300);
     LinkCollector collector = tracefold.newCollector();
