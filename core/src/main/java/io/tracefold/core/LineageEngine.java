@@ -131,9 +131,11 @@ final class LineageEngine {
 
     int direct = 0;
     if (recording) {
-      // An update's own few events are linked directly, even once under a node; a large batch is
-      // reached through the forest like any history.
-      int linkNewFrom = added > 0 && added <= budget / 2 ? known : size;
+      // An update's own few events (a stream not read again: a read-model entity) are linked
+      // directly, even once under a node; a large batch, a replayable stream's events and a
+      // sealed lineage's are reached through the forest like any history (each once).
+      boolean linkNewDirectly = !options.isReplayable() && !options.isSeal() && added > 0 && added <= budget / 2;
+      int linkNewFrom = linkNewDirectly ? known : size;
       int pendingEnd = Math.max(from, Math.min(linkNewFrom, size));
       int room = Math.max(1, room(options) - (size - linkNewFrom));
       direct = forest.linkTarget(run, from, pendingEnd, room, sampled);
