@@ -141,7 +141,7 @@ public final class AxonTracefold implements ConfigurerModule {
    * {@link #aggregateMetaModelFactory} too, which shows it the replayed events.
    */
   public RepositorySpanFactory repositorySpanFactory(RepositorySpanFactory delegate) {
-    return new AxonRehydration(Objects.requireNonNull(delegate, "delegate"), tracefold, checkpoints);
+    return new RehydrationSpanFactory(Objects.requireNonNull(delegate, "delegate"), tracefold, checkpoints);
   }
 
   /**
@@ -177,7 +177,7 @@ public final class AxonTracefold implements ConfigurerModule {
    * to their events (never children of the command's trace), replays marked.
    */
   public EventProcessorSpanFactory eventProcessorSpanFactory() {
-    return new ProcessorSpans(tracefold);
+    return new ProcessorSpanFactory(tracefold);
   }
 
   /**

@@ -5,7 +5,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.tracefold.core.W3CTraceContext;
+import io.tracefold.core.internal.W3CTraceContext;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.axonframework.eventhandling.EventMessage;

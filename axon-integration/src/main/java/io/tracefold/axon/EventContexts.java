@@ -2,8 +2,8 @@ package io.tracefold.axon;
 
 import io.opentelemetry.api.trace.SpanContext;
 import io.tracefold.core.LinkCollector;
-import io.tracefold.core.ParsedTraceparent;
-import io.tracefold.core.W3CTraceContext;
+import io.tracefold.core.internal.ParsedTraceparent;
+import io.tracefold.core.internal.W3CTraceContext;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.MetaData;

@@ -52,7 +52,7 @@ final class LineageCheckpoints {
 
   /** Returns the estimated bytes {@code lineage} costs in this cache. */
   static long bytesOf(Lineage lineage) {
-    return ENTRY_BYTES + PEAK_BYTES * lineage.peaks().size() + PENDING_BYTES * lineage.pending().size();
+    return ENTRY_BYTES + PEAK_BYTES * lineage.peakCount() + PENDING_BYTES * lineage.pendingCount();
   }
 
   /** Remembers the span of an aggregate's latest traced reconstruction (sampled spans only). */

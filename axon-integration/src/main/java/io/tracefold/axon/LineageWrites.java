@@ -5,7 +5,7 @@ import io.tracefold.core.Lineage;
 import io.tracefold.core.LinkCollector;
 import io.tracefold.core.LinkOptions;
 import io.tracefold.core.Tracefold;
-import io.tracefold.core.W3CTraceContext;
+import io.tracefold.core.internal.W3CTraceContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -18,11 +18,11 @@ final class RehydrationSpan extends ForwardingSpan {
 
   private final String aggregateType;
   private final String aggregateId;
-  private final AxonRehydration rehydration;
+  private final RehydrationSpanFactory rehydration;
   private @Nullable ReconstructionRecorder recorder;
   private io.opentelemetry.api.trace.Span otelSpan = io.opentelemetry.api.trace.Span.getInvalid();
 
-  RehydrationSpan(Span delegate, String aggregateType, String aggregateId, AxonRehydration rehydration) {
+  RehydrationSpan(Span delegate, String aggregateType, String aggregateId, RehydrationSpanFactory rehydration) {
     super(delegate);
     this.aggregateType = aggregateType;
     this.aggregateId = aggregateId;

@@ -3,7 +3,7 @@ package io.tracefold.axon;
 import io.opentelemetry.api.trace.Span;
 import io.tracefold.core.Lineage;
 import io.tracefold.core.Tracefold;
-import io.tracefold.core.W3CTraceContext;
+import io.tracefold.core.internal.W3CTraceContext;
 import java.util.HashMap;
 import java.util.Map;
 import org.axonframework.eventhandling.DomainEventMessage;

@@ -18,7 +18,11 @@ import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.eventsourcing.EventSourcingRepository;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+import org.axonframework.modelling.command.RepositorySpanFactory;
+import org.axonframework.modelling.command.inspection.AggregateMetaModelFactory;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.junit.jupiter.api.Test;
@@ -62,6 +66,57 @@ class AxonCachingAndFixtureTest {
       assertThat(loads.get(1).getAttributes().get(CACHE_HIT)).isNull();
     } finally {
       config.shutdown();
+      otel.close();
+    }
+  }
+
+  @Test
+  void cachingRepository_twoAggregateTypesWithOneId_cacheHitLinksItsOwnTypesReconstruction() {
+    InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    OpenTelemetrySdk otel =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
+            .build();
+    WeakReferenceCache orders = new WeakReferenceCache();
+    WeakReferenceCache invoices = new WeakReferenceCache();
+    // Axon 4 requires ids unique per event store: invoices live in a store of their own.
+    EmbeddedEventStore invoiceStore = EmbeddedEventStore.builder().storageEngine(new InMemoryEventStorageEngine()).build();
+    Configurer configurer =
+        DefaultConfigurer.defaultConfiguration()
+            .configureAggregate(AggregateConfigurer.defaultConfiguration(Order.class).configureCache(c -> orders))
+            .configureAggregate(
+                AggregateConfigurer.defaultConfiguration(Invoice.class)
+                    .configureRepository(c -> EventSourcingRepository.builder(Invoice.class)
+                        .eventStore(invoiceStore)
+                        .cache(invoices)
+                        .aggregateModel(c.getComponent(AggregateMetaModelFactory.class).createModel(Invoice.class))
+                        .spanFactory(c.getComponent(RepositorySpanFactory.class))
+                        .build()))
+            .configureEmbeddedEventStore(c -> new InMemoryEventStorageEngine());
+    AxonTracefold.create(otel).configureModule(configurer);
+    Configuration config = configurer.start();
+    try {
+      send(otel, config, new Order.PlaceOrder("same-id"));
+      orders.removeAll();
+      send(otel, config, new Order.AddItems("same-id", 1)); // Order rehydrated
+      send(otel, config, new Invoice.CreateInvoice("same-id"));
+      invoices.removeAll();
+      send(otel, config, new Invoice.AddLine("same-id")); // Invoice rehydrated, later
+      send(otel, config, new Order.AddItems("same-id", 1)); // Order cache hit
+
+      List<SpanData> spans = exporter.getFinishedSpanItems();
+      List<SpanData> rehydrations = named(spans, "Repository.initializeState");
+      assertThat(rehydrations).extracting(SpanData::getName)
+          .containsExactly("Repository.initializeState(Order)", "Repository.initializeState(Invoice)");
+      SpanData hit = named(spans, "Repository.load").stream()
+          .filter(s -> Boolean.TRUE.equals(s.getAttributes().get(CACHE_HIT)))
+          .reduce((a, b) -> b)
+          .orElseThrow();
+      assertThat(hit.getLinks()).singleElement()
+          .satisfies(link -> assertThat(link.getSpanContext()).isEqualTo(rehydrations.get(0).getSpanContext()));
+    } finally {
+      config.shutdown();
+      invoiceStore.shutDown();
       otel.close();
     }
   }

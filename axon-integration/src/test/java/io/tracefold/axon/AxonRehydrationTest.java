@@ -8,8 +8,8 @@ import static io.tracefold.core.TracefoldAttributes.EVENTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.tracefold.core.ParsedTraceparent;
-import io.tracefold.core.W3CTraceContext;
+import io.tracefold.core.internal.ParsedTraceparent;
+import io.tracefold.core.internal.W3CTraceContext;
 import io.tracefold.core.testing.ProvenanceGraph;
 import java.util.ArrayList;
 import java.util.List;

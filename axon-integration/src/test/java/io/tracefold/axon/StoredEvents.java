@@ -1,7 +1,7 @@
 package io.tracefold.axon;
 
-import io.tracefold.core.ParsedTraceparent;
-import io.tracefold.core.W3CTraceContext;
+import io.tracefold.core.internal.ParsedTraceparent;
+import io.tracefold.core.internal.W3CTraceContext;
 import io.tracefold.core.testing.ProvenanceGraph;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

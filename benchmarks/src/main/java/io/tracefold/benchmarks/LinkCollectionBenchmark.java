@@ -1,7 +1,7 @@
 package io.tracefold.benchmarks;
 
 import io.tracefold.core.LinkCollector;
-import io.tracefold.core.W3CTraceContext;
+import io.tracefold.core.internal.W3CTraceContext;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

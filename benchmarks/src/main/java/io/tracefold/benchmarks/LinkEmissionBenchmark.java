@@ -12,7 +12,7 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.tracefold.core.Lineage;
 import io.tracefold.core.LinkCollector;
 import io.tracefold.core.Tracefold;
-import io.tracefold.core.W3CTraceContext;
+import io.tracefold.core.internal.W3CTraceContext;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

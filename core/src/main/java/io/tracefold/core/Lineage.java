@@ -1,5 +1,7 @@
 package io.tracefold.core;
 
+import io.tracefold.core.internal.W3CTraceContext;
+import io.tracefold.core.internal.ParsedTraceparent;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceState;
 import java.nio.charset.StandardCharsets;
@@ -98,13 +100,23 @@ public final class Lineage {
   }
 
   /** Returns the forest's peaks (each an exported lineage span), oldest history first; unmodifiable. */
-  public List<LineageNode> peaks() {
+  List<LineageNode> peaks() {
     return peaks;
   }
 
   /** Returns the recorded contributors not yet under a lineage node, oldest first; unmodifiable. */
-  public List<LineageContributor> pending() {
+  List<LineageContributor> pending() {
     return pending;
+  }
+
+  /** Returns the number of forest peaks: the lineage spans a reconstruction links for the history. */
+  public int peakCount() {
+    return peaks.size();
+  }
+
+  /** Returns the number of recorded contributors not yet under a lineage node. */
+  public int pendingCount() {
+    return pending.size();
   }
 
   /**

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * A contributor kept in a {@link Lineage} because it is not yet under a full lineage node: the
  * span of an event, with what its link says about the event.
  */
-public final class LineageContributor {
+final class LineageContributor {
 
   private final SpanContext spanContext;
   private final long sequence;
@@ -25,17 +25,17 @@ public final class LineageContributor {
   }
 
   /** Returns the context of the event's span. */
-  public SpanContext spanContext() {
+  SpanContext spanContext() {
     return spanContext;
   }
 
   /** Returns the event's sequence number. */
-  public long sequence() {
+  long sequence() {
     return sequence;
   }
 
   /** Returns the event's payload type, or null. */
-  public @Nullable String eventType() {
+  @Nullable String eventType() {
     return eventType;
   }
 

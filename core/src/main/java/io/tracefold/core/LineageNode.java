@@ -7,7 +7,7 @@ import java.util.Objects;
  * One emitted lineage span of a {@link Lineage}: a node that reaches {@link #contributors()} event
  * spans, directly (level 0) or through lower-level nodes.
  */
-public final class LineageNode {
+final class LineageNode {
 
   private final SpanContext spanContext;
   private final int level;
@@ -24,27 +24,27 @@ public final class LineageNode {
   }
 
   /** Returns the context of the lineage span. */
-  public SpanContext spanContext() {
+  SpanContext spanContext() {
     return spanContext;
   }
 
   /** Returns the node's height: 0 links event spans, {@code n} links nodes of level {@code n-1}. */
-  public int level() {
+  int level() {
     return level;
   }
 
   /** Returns the number of event spans this node reaches. */
-  public long contributors() {
+  long contributors() {
     return contributors;
   }
 
   /** Returns the lowest event sequence number this node reaches. */
-  public long firstSequence() {
+  long firstSequence() {
     return firstSequence;
   }
 
   /** Returns the highest event sequence number this node reaches. */
-  public long lastSequence() {
+  long lastSequence() {
     return lastSequence;
   }
 

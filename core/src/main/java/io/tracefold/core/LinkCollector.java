@@ -1,5 +1,7 @@
 package io.tracefold.core;
 
+import io.tracefold.core.internal.W3CTraceContext;
+import io.tracefold.core.internal.ParsedTraceparent;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceState;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package io.tracefold.core;
 
+import io.tracefold.core.internal.W3CTraceContext;
 import static io.tracefold.core.TracefoldAttributes.LINEAGE_UNEXPORTED;
 import static io.tracefold.core.TracefoldAttributes.LINKS_UNLINKED;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -24,6 +24,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 
@@ -108,7 +109,13 @@ public final class TracefoldAutoConfiguration {
           "tracefold.overflow-policy", null, "must be one of LINEAGE, KEEP_FIRST_LOSSY, KEEP_LATEST_LOSSY");
     }
     limits.setOverflowPolicy(properties.getOverflowPolicy());
-    AxonTracefold.Builder builder = AxonTracefold.builder(openTelemetry).setLinkLimits(limits.build());
+    LinkLimits built;
+    try {
+      built = limits.setMaxPendingContributors(properties.getMaxPendingContributors()).build();
+    } catch (IllegalArgumentException e) {
+      throw invalid("tracefold.max-pending-contributors", properties.getMaxPendingContributors(), e);
+    }
+    AxonTracefold.Builder builder = AxonTracefold.builder(openTelemetry).setLinkLimits(built);
     if (properties.getBaggageAllowlist() != null) {
       for (String key : properties.getBaggageAllowlist()) {
         if (key == null || key.isBlank()) {
@@ -122,6 +129,23 @@ public final class TracefoldAutoConfiguration {
       builder.setCheckpointCacheSize(properties.getCheckpointCacheSize());
     } catch (IllegalArgumentException e) {
       throw invalid("tracefold.checkpoint-cache-size", properties.getCheckpointCacheSize(), e);
+    }
+    try {
+      DataSize bytes = properties.getCheckpointCacheBytes();
+      if (bytes == null) {
+        throw new IllegalArgumentException("must be set");
+      }
+      builder.setCheckpointCacheBytes(bytes.toBytes());
+    } catch (IllegalArgumentException e) {
+      throw invalid("tracefold.checkpoint-cache-bytes", properties.getCheckpointCacheBytes(), e);
+    }
+    try {
+      if (properties.getLineageMaxAge() == null) {
+        throw new IllegalArgumentException("must be set");
+      }
+      builder.setLineageMaxAge(properties.getLineageMaxAge());
+    } catch (IllegalArgumentException e) {
+      throw invalid("tracefold.lineage-max-age", properties.getLineageMaxAge(), e);
     }
     return builder.setCopyMetadataToSpanAttributes(properties.isCopyMetadataToSpanAttributes());
   }

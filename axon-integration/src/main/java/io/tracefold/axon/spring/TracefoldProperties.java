@@ -3,9 +3,11 @@ package io.tracefold.axon.spring;
 import io.tracefold.axon.AxonTracefold;
 import io.tracefold.core.LinkLimits;
 import io.tracefold.core.OverflowPolicy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of Tracefold's Spring Boot auto-configuration, under the prefix {@code tracefold}. They
@@ -21,6 +23,9 @@ public final class TracefoldProperties {
   private List<String> baggageAllowlist = new ArrayList<>();
   private boolean copyMetadataToSpanAttributes;
   private int checkpointCacheSize = AxonTracefold.DEFAULT_CHECKPOINT_CACHE_SIZE;
+  private DataSize checkpointCacheBytes = DataSize.ofBytes(AxonTracefold.DEFAULT_CHECKPOINT_CACHE_BYTES);
+  private Duration lineageMaxAge = AxonTracefold.DEFAULT_LINEAGE_MAX_AGE;
+  private int maxPendingContributors = LinkLimits.DEFAULT_MAX_PENDING_CONTRIBUTORS;
 
   /** Returns whether the auto-configuration is active ({@code tracefold.enabled}, default true). */
   public boolean isEnabled() {
@@ -95,5 +100,44 @@ public final class TracefoldProperties {
   /** Sets how many aggregates' lineage checkpoints are kept in memory. */
   public void setCheckpointCacheSize(int checkpointCacheSize) {
     this.checkpointCacheSize = checkpointCacheSize;
+  }
+
+  /**
+   * Returns the bound of the checkpoint cache's estimated memory ({@code
+   * tracefold.checkpoint-cache-bytes}, default 64MB).
+   */
+  public DataSize getCheckpointCacheBytes() {
+    return checkpointCacheBytes;
+  }
+
+  /** Sets the bound of the checkpoint cache's estimated memory. */
+  public void setCheckpointCacheBytes(DataSize checkpointCacheBytes) {
+    this.checkpointCacheBytes = checkpointCacheBytes;
+  }
+
+  /**
+   * Returns the age after which an aggregate's remembered lineage is emitted afresh ({@code
+   * tracefold.lineage-max-age}, default 24h); keep it well inside the backend's trace retention.
+   */
+  public Duration getLineageMaxAge() {
+    return lineageMaxAge;
+  }
+
+  /** Sets the age after which an aggregate's remembered lineage is emitted afresh. */
+  public void setLineageMaxAge(Duration lineageMaxAge) {
+    this.lineageMaxAge = lineageMaxAge;
+  }
+
+  /**
+   * Returns the most contributors recorded without an exported lineage node over them ({@code
+   * tracefold.max-pending-contributors}, default 1024, at least max-direct-links).
+   */
+  public int getMaxPendingContributors() {
+    return maxPendingContributors;
+  }
+
+  /** Sets the most contributors recorded without an exported lineage node over them. */
+  public void setMaxPendingContributors(int maxPendingContributors) {
+    this.maxPendingContributors = maxPendingContributors;
   }
 }

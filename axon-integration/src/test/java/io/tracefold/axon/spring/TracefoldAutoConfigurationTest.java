@@ -191,14 +191,26 @@ class TracefoldAutoConfigurationTest {
             "tracefold.max-direct-links=5",
             "tracefold.overflow-policy=KEEP_LATEST_LOSSY",
             "tracefold.baggage-allowlist=tenant,region",
-            "tracefold.checkpoint-cache-size=0")
+            "tracefold.checkpoint-cache-size=0",
+            "tracefold.checkpoint-cache-bytes=8MB",
+            "tracefold.lineage-max-age=6h",
+            "tracefold.max-pending-contributors=256")
         .run(context -> {
           TracefoldProperties properties = context.getBean(TracefoldProperties.class);
           assertThat(properties.getBaggageAllowlist()).containsExactly("tenant", "region");
+          assertThat(properties.getCheckpointCacheBytes().toMegabytes()).isEqualTo(8);
+          assertThat(properties.getLineageMaxAge()).isEqualTo(java.time.Duration.ofHours(6));
           AxonTracefold tracefold = context.getBean(AxonTracefold.class);
           assertThat(tracefold.tracefold().getLinkLimits().getMaxDirectLinks()).isEqualTo(5);
           assertThat(tracefold.tracefold().getLinkLimits().getOverflowPolicy().name()).isEqualTo("KEEP_LATEST_LOSSY");
+          assertThat(tracefold.tracefold().getLinkLimits().getMaxPendingContributors()).isEqualTo(256);
         });
+    for (String invalid : new String[] {
+        "tracefold.lineage-max-age=0s", "tracefold.checkpoint-cache-bytes=-1B", "tracefold.max-pending-contributors=1"}) {
+      String property = invalid.substring(0, invalid.indexOf('='));
+      ShopApplication.runner().withPropertyValues(invalid).run(context ->
+          assertThat(context.getStartupFailure()).as(invalid).rootCause().hasMessageContaining(property));
+    }
     ShopApplication.runner().withPropertyValues("tracefold.max-direct-links=1").run(context ->
         assertThat(context.getStartupFailure()).rootCause()
             .isInstanceOf(InvalidConfigurationPropertyValueException.class)

@@ -133,7 +133,11 @@ public class ProjectionUpdateBenchmark {
       InMemoryProjectionLineageStore store = app.lineageStore;
       if (store != null) {
         for (int e = 0; e < ENTITIES; e++) {
-          store.save(TracedOrderSummaryProjection.class.getName(), entity(e), initialLineages[e]);
+          String projection = TracedOrderSummaryProjection.class.getName();
+          EntityLineage current = store.load(projection, entity(e));
+          if (!store.save(projection, entity(e), current, initialLineages[e].lineage())) {
+            throw new IllegalStateException("could not restore the lineage of " + entity(e));
+          }
         }
       }
       next = 0;

@@ -10,13 +10,13 @@ import org.axonframework.tracing.Span;
  * The {@link RepositorySpanFactory} that turns every {@code initializeState} span into a
  * {@link RehydrationSpan}, and the per-aggregate checkpoint memory those spans share.
  */
-final class AxonRehydration implements RepositorySpanFactory {
+final class RehydrationSpanFactory implements RepositorySpanFactory {
 
   private final RepositorySpanFactory delegate;
   private final Tracefold tracefold;
   private final LineageCheckpoints checkpoints;
 
-  AxonRehydration(RepositorySpanFactory delegate, Tracefold tracefold, LineageCheckpoints checkpoints) {
+  RehydrationSpanFactory(RepositorySpanFactory delegate, Tracefold tracefold, LineageCheckpoints checkpoints) {
     this.delegate = delegate;
     this.tracefold = tracefold;
     this.checkpoints = checkpoints;

@@ -1,4 +1,4 @@
-package io.tracefold.core;
+package io.tracefold.core.internal;
 
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanId;

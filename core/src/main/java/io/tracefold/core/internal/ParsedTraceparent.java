@@ -1,4 +1,4 @@
-package io.tracefold.core;
+package io.tracefold.core.internal;
 
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanId;
@@ -68,7 +68,7 @@ public final class ParsedTraceparent {
         traceState == null ? TraceState.getDefault() : traceState);
   }
 
-  void set(long traceIdHigh, long traceIdLow, long spanId, byte flags) {
+  public void set(long traceIdHigh, long traceIdLow, long spanId, byte flags) {
     this.traceIdHigh = traceIdHigh;
     this.traceIdLow = traceIdLow;
     this.spanId = spanId;

@@ -1,4 +1,4 @@
-package io.tracefold.core;
+package io.tracefold.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

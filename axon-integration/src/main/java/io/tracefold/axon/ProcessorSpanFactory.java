@@ -26,12 +26,12 @@ import org.axonframework.tracing.Span;
  * that reaches every event of the batch (through lineage spans beyond the budget). Replays are
  * marked {@code tracefold.replay=true}.
  */
-final class ProcessorSpans implements EventProcessorSpanFactory {
+final class ProcessorSpanFactory implements EventProcessorSpanFactory {
 
   private final Tracefold tracefold;
   private final Tracer tracer;
 
-  ProcessorSpans(Tracefold tracefold) {
+  ProcessorSpanFactory(Tracefold tracefold) {
     this.tracefold = tracefold;
     this.tracer = tracefold.getTracer();
   }
