@@ -57,8 +57,9 @@ final class EventContextInterceptor implements MessageDispatchInterceptor<EventM
         } finally {
           publish.end();
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         // Fail open: an event without a context is counted at rehydration, never a failed commit.
+        Guard.failed(e, "give an event its publish span");
         return message;
       }
     };

@@ -14,14 +14,36 @@ final class EventContexts {
 
   private EventContexts() {}
 
-  /** Offers the context stored in {@code event} to {@code collector}, as event {@code sequence}. */
+  /** Stands for metadata that could not be read: offered as a malformed context, so counted invalid. */
+  private static final String UNREADABLE = "unreadable";
+
+  /**
+   * Offers the context stored in {@code event} to {@code collector}, as event {@code sequence}.
+   * Never throws: metadata that cannot be read (e.g. corrupt in the store, read lazily) is counted
+   * as an invalid context.
+   */
   static void offer(LinkCollector collector, EventMessage<?> event, long sequence) {
-    MetaData metaData = event.getMetaData();
-    collector.offer(
-        metaData.get(W3CTraceContext.TRACEPARENT),
-        metaData.get(W3CTraceContext.TRACESTATE),
-        sequence,
-        event.getPayloadType().getSimpleName());
+    Object traceparent;
+    Object tracestate;
+    try {
+      MetaData metaData = event.getMetaData();
+      traceparent = metaData.get(W3CTraceContext.TRACEPARENT);
+      tracestate = metaData.get(W3CTraceContext.TRACESTATE);
+    } catch (RuntimeException | LinkageError e) {
+      Guard.failed(e, "read an event's metadata");
+      traceparent = UNREADABLE;
+      tracestate = null;
+    }
+    collector.offer(traceparent, tracestate, sequence, payloadTypeName(event));
+  }
+
+  /** Returns the simple name of the event's payload type, or null if it cannot be resolved. */
+  static @Nullable String payloadTypeName(EventMessage<?> event) {
+    try {
+      return event.getPayloadType().getSimpleName();
+    } catch (RuntimeException | LinkageError e) {
+      return null;
+    }
   }
 
   /** Returns the event's sequence in its aggregate's stream, or {@code otherwise} for other events. */

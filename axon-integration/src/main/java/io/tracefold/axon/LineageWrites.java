@@ -10,13 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
 
 /**
  * The read-modify-write of read-model entity lineages, safe for racing writers and tied to the
@@ -36,12 +34,9 @@ final class LineageWrites {
   static final int MAX_ATTEMPTS = 8;
 
   private static final String RESOURCE = LineageWrites.class.getName();
-  private static final int MAX_LOGGED_CAUSES = 64;
-  private static final Map<String, Boolean> LOGGED = new ConcurrentHashMap<>();
 
   private final Tracefold tracefold;
   private final ProjectionLineageStore store;
-  private final Logger logger = org.slf4j.LoggerFactory.getLogger(LineageWrites.class);
 
   LineageWrites(Tracefold tracefold, ProjectionLineageStore store) {
     this.tracefold = tracefold;
@@ -82,7 +77,7 @@ final class LineageWrites {
     try {
       return new Entry(projection, entityId, store.load(projection, entityId), options);
     } catch (RuntimeException | LinkageError e) {
-      logOnce(logger, e, "could not read a projection lineage");
+      Guard.failed(e, "read a projection lineage");
       return null;
     }
   }
@@ -114,17 +109,9 @@ final class LineageWrites {
             .anchoredTo(entry.lastEventId, entry.lastEventId);
         entry.expected = theirs;
       }
-      logOnce(logger, null, "gave up writing a projection lineage after " + MAX_ATTEMPTS + " racing writes");
+      Guard.failed(null, "write a projection lineage in " + MAX_ATTEMPTS + " attempts (racing writers)");
     } catch (RuntimeException | LinkageError e) {
-      logOnce(logger, e, "could not write a projection lineage");
-    }
-  }
-
-  /** Logs a tracing failure once per cause (and message), never more than a bounded number of them. */
-  static void logOnce(Logger logger, @Nullable Throwable cause, String what) {
-    String key = what + '/' + (cause == null ? "" : cause.getClass().getName());
-    if (LOGGED.size() < MAX_LOGGED_CAUSES && LOGGED.putIfAbsent(key, Boolean.TRUE) == null) {
-      logger.warn("Tracefold: {} (logged once per cause; the application is not affected)", what, cause);
+      Guard.failed(e, "write a projection lineage");
     }
   }
 
@@ -173,7 +160,7 @@ final class LineageWrites {
         // unreadable metadata: recorded as missing if this write has to be merged
       }
       recorded.add(new Object[] {
-          traceparent, tracestate, EventContexts.sequenceOf(event, 0), event.getPayloadType().getSimpleName()});
+          traceparent, tracestate, EventContexts.sequenceOf(event, 0), EventContexts.payloadTypeName(event)});
       if (immediate) {
         flush(this);
       }

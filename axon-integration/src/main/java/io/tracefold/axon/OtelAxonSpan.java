@@ -20,10 +20,18 @@ final class OtelAxonSpan implements org.axonframework.tracing.Span {
     this.builder = builder;
   }
 
+  // Every OpenTelemetry call is guarded: a failing SDK, span processor or an API older than ours
+  // (LinkageError) must never fail the command, load or handler this span observes.
+
   @Override
   public org.axonframework.tracing.Span start() {
     if (span == null) {
-      span = builder.startSpan();
+      try {
+        span = builder.startSpan();
+      } catch (RuntimeException | LinkageError e) {
+        span = Span.getInvalid();
+        Guard.failed(e, "start a span");
+      }
     }
     return this;
   }
@@ -34,15 +42,31 @@ final class OtelAxonSpan implements org.axonframework.tracing.Span {
     if (current == null) {
       return () -> {};
     }
-    Scope scope = current.makeCurrent();
-    return scope::close;
+    Scope scope;
+    try {
+      scope = current.makeCurrent();
+    } catch (RuntimeException | LinkageError e) {
+      Guard.failed(e, "make a span current");
+      return () -> {};
+    }
+    return () -> {
+      try {
+        scope.close();
+      } catch (RuntimeException | LinkageError e) {
+        Guard.failed(e, "close a span scope");
+      }
+    };
   }
 
   @Override
   public void end() {
     Span current = span;
     if (current != null) {
-      current.end();
+      try {
+        current.end();
+      } catch (RuntimeException | LinkageError e) {
+        Guard.failed(e, "end a span");
+      }
     }
   }
 
@@ -50,19 +74,27 @@ final class OtelAxonSpan implements org.axonframework.tracing.Span {
   public org.axonframework.tracing.Span recordException(Throwable t) {
     Span current = span;
     if (current != null) {
-      current.recordException(t);
-      current.setStatus(StatusCode.ERROR);
+      try {
+        current.recordException(t);
+        current.setStatus(StatusCode.ERROR);
+      } catch (RuntimeException | LinkageError e) {
+        Guard.failed(e, "record an exception on a span");
+      }
     }
     return this;
   }
 
   @Override
   public org.axonframework.tracing.Span addAttribute(String key, String value) {
-    Span current = span;
-    if (current == null) {
-      builder.setAttribute(key, value);
-    } else {
-      current.setAttribute(key, value);
+    try {
+      Span current = span;
+      if (current == null) {
+        builder.setAttribute(key, value);
+      } else {
+        current.setAttribute(key, value);
+      }
+    } catch (RuntimeException | LinkageError e) {
+      Guard.failed(e, "set a span attribute");
     }
     return this;
   }

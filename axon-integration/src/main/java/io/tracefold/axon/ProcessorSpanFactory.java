@@ -41,16 +41,28 @@ final class ProcessorSpanFactory implements EventProcessorSpanFactory {
     if (!streaming) {
       return NoOpSpanFactory.NoOpSpan.INSTANCE;
     }
-    SpanBuilder builder =
-        tracer.spanBuilder("StreamingEventProcessor.batch").setNoParent().setSpanKind(SpanKind.CONSUMER);
-    if (!eventMessages.isEmpty() && ReplayToken.isReplay(eventMessages.get(0))) {
-      builder.setAttribute(REPLAY, true);
+    try {
+      SpanBuilder builder =
+          tracer.spanBuilder("StreamingEventProcessor.batch").setNoParent().setSpanKind(SpanKind.CONSUMER);
+      if (!eventMessages.isEmpty() && ReplayToken.isReplay(eventMessages.get(0))) {
+        builder.setAttribute(REPLAY, true);
+      }
+      return new BatchSpan(new OtelAxonSpan(builder), eventMessages);
+    } catch (RuntimeException | LinkageError e) {
+      return TracefoldSpanFactory.noSpan(e);
     }
-    return new BatchSpan(new OtelAxonSpan(builder), eventMessages);
   }
 
   @Override
   public Span createProcessEventSpan(boolean streaming, EventMessage<?> eventMessage) {
+    try {
+      return processEventSpan(eventMessage);
+    } catch (RuntimeException | LinkageError e) {
+      return TracefoldSpanFactory.noSpan(e);
+    }
+  }
+
+  private Span processEventSpan(EventMessage<?> eventMessage) {
     SpanBuilder builder =
         tracer
             .spanBuilder("EventProcessor.process(" + eventMessage.getPayloadType().getSimpleName() + ')')
@@ -89,8 +101,9 @@ final class ProcessorSpanFactory implements EventProcessorSpanFactory {
           position++;
         }
         tracefold.link(delegate.otelSpan(), collector, Lineage.empty());
-      } catch (RuntimeException e) {
-        // Fail open.
+      } catch (RuntimeException | LinkageError e) {
+        // Fail open: an event whose metadata cannot be read is counted missing, others still link.
+        Guard.failed(e, "link a batch span");
       }
       super.end();
     }

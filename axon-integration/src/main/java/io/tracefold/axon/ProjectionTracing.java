@@ -26,8 +26,6 @@ import org.axonframework.messaging.annotation.HandlerEnhancerDefinition;
 import org.axonframework.messaging.annotation.MessageHandlingMember;
 import org.axonframework.messaging.annotation.WrappedMessageHandlingMember;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Wraps the event handlers of {@link TracedProjection} classes: each handled event runs in a
@@ -39,8 +37,6 @@ import org.slf4j.LoggerFactory;
  * counted; the handler always runs, and only its own exceptions propagate.
  */
 final class ProjectionTracing implements HandlerEnhancerDefinition {
-
-  private static final Logger LOGGER = LoggerFactory.getLogger(ProjectionTracing.class);
 
   private final Tracefold tracefold;
   private final LineageWrites writes;
@@ -103,7 +99,7 @@ final class ProjectionTracing implements HandlerEnhancerDefinition {
       try {
         link(span, (EventMessage<?>) message, entityId);
       } catch (RuntimeException | LinkageError e) {
-        LineageWrites.logOnce(LOGGER, e, "could not link a projection update");
+        Guard.failed(e, "link a projection update");
         markError(span);
       } finally {
         end(span);
@@ -131,7 +127,7 @@ final class ProjectionTracing implements HandlerEnhancerDefinition {
         }
         return builder.startSpan();
       } catch (RuntimeException | LinkageError e) {
-        LineageWrites.logOnce(LOGGER, e, "could not start a projection update span");
+        Guard.failed(e, "start a projection update span");
         return null;
       }
     }
@@ -191,7 +187,7 @@ final class ProjectionTracing implements HandlerEnhancerDefinition {
     try {
       span.end();
     } catch (RuntimeException | LinkageError e) {
-      LineageWrites.logOnce(LOGGER, e, "could not end a projection update span");
+      Guard.failed(e, "end a projection update span");
     }
   }
 

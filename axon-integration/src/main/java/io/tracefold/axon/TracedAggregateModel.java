@@ -36,8 +36,9 @@ final class TracedAggregateModel<T> implements AggregateModel<T> {
     if (rehydration != null && message instanceof DomainEventMessage) {
       try {
         rehydration.record(tracing, (DomainEventMessage<?>) message, snapshotTypes.contains(message.getPayloadType()));
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         // Fail open: never let tracing break a load. (record() counts its own errors.)
+        Guard.failed(e, "record a replayed event");
       }
     }
     delegate.publish(message, target);

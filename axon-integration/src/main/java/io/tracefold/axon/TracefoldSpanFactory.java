@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.axonframework.messaging.Message;
 import org.axonframework.messaging.MetaData;
+import org.axonframework.tracing.NoOpSpanFactory;
 import org.axonframework.tracing.SpanAttributesProvider;
 import org.axonframework.tracing.SpanFactory;
 import org.axonframework.tracing.attributes.MetadataSpanAttributesProvider;
@@ -53,12 +54,34 @@ final class TracefoldSpanFactory implements SpanFactory {
 
   @Override
   public org.axonframework.tracing.Span createRootTrace(Supplier<String> operationNameSupplier) {
-    return new OtelAxonSpan(
-        tracer.spanBuilder(operationNameSupplier.get()).setNoParent().setSpanKind(SpanKind.INTERNAL));
+    try {
+      return new OtelAxonSpan(
+          tracer.spanBuilder(operationNameSupplier.get()).setNoParent().setSpanKind(SpanKind.INTERNAL));
+    } catch (RuntimeException | LinkageError e) {
+      return noSpan(e);
+    }
+  }
+
+  /** The span of a callback whose tracing failed: Axon goes on untraced (fail-open). */
+  static org.axonframework.tracing.Span noSpan(Throwable cause) {
+    Guard.failed(cause, "create a span");
+    return NoOpSpanFactory.NoOpSpan.INSTANCE;
   }
 
   @Override
   public org.axonframework.tracing.Span createHandlerSpan(
+      Supplier<String> operationNameSupplier,
+      Message<?> parentMessage,
+      boolean isChildTrace,
+      Message<?>... linkedParents) {
+    try {
+      return handlerSpan(operationNameSupplier, parentMessage, isChildTrace, linkedParents);
+    } catch (RuntimeException | LinkageError e) {
+      return noSpan(e);
+    }
+  }
+
+  private org.axonframework.tracing.Span handlerSpan(
       Supplier<String> operationNameSupplier,
       Message<?> parentMessage,
       boolean isChildTrace,
@@ -85,6 +108,15 @@ final class TracefoldSpanFactory implements SpanFactory {
   @Override
   public org.axonframework.tracing.Span createDispatchSpan(
       Supplier<String> operationNameSupplier, Message<?> parentMessage, Message<?>... linkedSiblings) {
+    try {
+      return dispatchSpan(operationNameSupplier, parentMessage, linkedSiblings);
+    } catch (RuntimeException | LinkageError e) {
+      return noSpan(e);
+    }
+  }
+
+  private org.axonframework.tracing.Span dispatchSpan(
+      Supplier<String> operationNameSupplier, Message<?> parentMessage, Message<?>... linkedSiblings) {
     SpanBuilder builder =
         tracer
             .spanBuilder(name(operationNameSupplier, parentMessage))
@@ -101,18 +133,26 @@ final class TracefoldSpanFactory implements SpanFactory {
 
   @Override
   public org.axonframework.tracing.Span createInternalSpan(Supplier<String> operationNameSupplier) {
-    return new OtelAxonSpan(
-        tracer.spanBuilder(operationNameSupplier.get()).setParent(Context.current()).setSpanKind(SpanKind.INTERNAL));
+    try {
+      return new OtelAxonSpan(
+          tracer.spanBuilder(operationNameSupplier.get()).setParent(Context.current()).setSpanKind(SpanKind.INTERNAL));
+    } catch (RuntimeException | LinkageError e) {
+      return noSpan(e);
+    }
   }
 
   @Override
   public org.axonframework.tracing.Span createInternalSpan(Supplier<String> operationNameSupplier, Message<?> message) {
-    SpanBuilder builder =
-        tracer
-            .spanBuilder(name(operationNameSupplier, message))
-            .setParent(Context.current())
-            .setSpanKind(SpanKind.INTERNAL);
-    return withMessageAttributes(builder, message);
+    try {
+      SpanBuilder builder =
+          tracer
+              .spanBuilder(name(operationNameSupplier, message))
+              .setParent(Context.current())
+              .setSpanKind(SpanKind.INTERNAL);
+      return withMessageAttributes(builder, message);
+    } catch (RuntimeException | LinkageError e) {
+      return noSpan(e);
+    }
   }
 
   @Override
@@ -144,8 +184,9 @@ final class TracefoldSpanFactory implements SpanFactory {
         injectAllowedBaggage(context, metadata);
       }
       return (M) message.andMetaData(metadata);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       // Fail open: a message without context is better than a failed command.
+      Guard.failed(e, "write the trace context into a message");
       return message;
     }
   }
@@ -171,9 +212,15 @@ final class TracefoldSpanFactory implements SpanFactory {
     if (message == null) {
       return null;
     }
-    MetaData metaData = message.getMetaData();
-    return EventContexts.spanContext(
-        metaData.get(W3CTraceContext.TRACEPARENT), metaData.get(W3CTraceContext.TRACESTATE));
+    try {
+      MetaData metaData = message.getMetaData();
+      return EventContexts.spanContext(
+          metaData.get(W3CTraceContext.TRACEPARENT), metaData.get(W3CTraceContext.TRACESTATE));
+    } catch (RuntimeException | LinkageError e) {
+      // Metadata that cannot be read (e.g. corrupt in the store): the message goes on unlinked.
+      Guard.failed(e, "read a message's trace context");
+      return null;
+    }
   }
 
 
@@ -185,8 +232,8 @@ final class TracefoldSpanFactory implements SpanFactory {
         for (Map.Entry<String, String> attribute : provider.provideForMessage(message).entrySet()) {
           builder.setAttribute(attribute.getKey(), attribute.getValue());
         }
-      } catch (RuntimeException e) {
-        // A faulty attribute provider must not fail the message.
+      } catch (RuntimeException | LinkageError e) {
+        // A faulty attribute provider (or unreadable metadata) must not fail the message.
       }
     }
     return new OtelAxonSpan(builder);

@@ -8,6 +8,8 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
@@ -25,6 +27,7 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real Axon application for tests: the {@link Order} aggregate on a given storage engine, the
@@ -55,9 +58,23 @@ final class AxonTestApp implements AutoCloseable {
       int snapshotThreshold,
       UnaryOperator<AxonTracefold.Builder> tracefold,
       Consumer<Configurer> extra) {
+    this(engine, sampler, null, traced, snapshotThreshold, tracefold, extra);
+  }
+
+  private AxonTestApp(
+      EventStorageEngine engine,
+      Sampler sampler,
+      @Nullable SpanProcessor processor,
+      boolean traced,
+      int snapshotThreshold,
+      UnaryOperator<AxonTracefold.Builder> tracefold,
+      Consumer<Configurer> extra) {
     this.engine = engine;
-    SdkTracerProvider tracerProvider =
-        SdkTracerProvider.builder().setSampler(sampler).addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+    SdkTracerProviderBuilder providerBuilder = SdkTracerProvider.builder().setSampler(sampler);
+    if (processor != null) {
+      providerBuilder.addSpanProcessor(processor);
+    }
+    SdkTracerProvider tracerProvider = providerBuilder.addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
     this.openTelemetry = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build();
     this.clientTracer = openTelemetry.getTracer("test-client");
     AggregateConfigurer<Order> order = AggregateConfigurer.defaultConfiguration(Order.class);
@@ -98,6 +115,13 @@ final class AxonTestApp implements AutoCloseable {
       UnaryOperator<AxonTracefold.Builder> tracefold,
       Consumer<Configurer> extra) {
     return new AxonTestApp(engine, sampler, true, snapshotThreshold, tracefold, extra);
+  }
+
+  /** Starts a traced app whose OpenTelemetry SDK runs {@code processor} before the exporting one. */
+  static AxonTestApp startWithProcessor(
+      EventStorageEngine engine, SpanProcessor processor, int snapshotThreshold, Consumer<Configurer> extra) {
+    return new AxonTestApp(
+        engine, Sampler.parentBased(Sampler.alwaysOn()), processor, true, snapshotThreshold, b -> b, extra);
   }
 
   /** Sends a command in a new root trace and returns that trace's id. */
