@@ -314,6 +314,65 @@ class AxonPostgresTest {
     }
   }
 
+  @Test
+  void twoNodes_snapshotWithHugeProvenance_decodingIsBoundedAndTheLoadEmitsNoExtraSpans() throws SQLException {
+    JdbcEventStorageEngine engineA = engine(db);
+    try (AxonTestApp a = AxonTestApp.start(engineA, true, 100);
+        AxonTestApp b = AxonTestApp.start(engine(db), true, 0)) {
+      write300Events(a);
+      DomainEventMessage<?> snapshot = engineA.readSnapshot(ORDER).orElseThrow();
+      long sequence = snapshot.getSequenceNumber();
+      // About 12 MB: 200,000 well-formed peaks, far beyond any forest Tracefold writes.
+      String peak = "0,0af7651916cd43dd8448eb211c80319cb7ad6b716920333101,1,0,0";
+      StringBuilder huge = new StringBuilder("tf2|" + sequence + "|200000|0|0|0|0|0|0|||");
+      for (int i = 0; i < 200_000; i++) {
+        huge.append(i == 0 ? "" : ";").append(peak);
+      }
+      huge.append('|');
+      updateSnapshotMetaData(sequence, snapshot.getMetaData().and(ReconstructionRecorder.LINEAGE_KEY, huge.toString()));
+      int before = b.spans().size();
+
+      assertThat(b.load(ORDER).getItems()).isEqualTo(299);
+
+      SpanData rehydration = b.lastRehydration(ORDER);
+      assertThat(rehydration.getAttributes().get(PROVENANCE_CORRUPT)).isEqualTo(1);
+      assertThat(rehydration.getAttributes().get(CONTEXTS_MISSING)).isEqualTo(sequence + 1);
+      assertThat(rehydration.getAttributes().get(ERRORS)).isNull();
+      assertThat(rehydration.getLinks().size()).isLessThanOrEqualTo(128);
+      // The load, its rehydration, its command's spans: no lineage flood.
+      assertThat(b.spans().subList(before, b.spans().size()))
+          .filteredOn(s -> s.getName().equals(LINEAGE_SPAN_NAME)).hasSizeLessThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  void twoNodes_snapshotProvenanceCoveringMoreThanTheSnapshot_isRejectedAndLaterEventsStillLinked()
+      throws SQLException {
+    JdbcEventStorageEngine engineA = engine(db);
+    try (AxonTestApp a = AxonTestApp.start(engineA, true, 100);
+        AxonTestApp b = AxonTestApp.start(engine(db), true, 0)) {
+      write300Events(a);
+      DomainEventMessage<?> snapshot = engineA.readSnapshot(ORDER).orElseThrow();
+      long sequence = snapshot.getSequenceNumber();
+      String encoded = (String) snapshot.getMetaData().get(ReconstructionRecorder.LINEAGE_KEY);
+      // Claims to cover up to 10,000: every later event would be skipped as covered if believed.
+      String[] parts = encoded.split("\\|", -1);
+      parts[1] = "10000";
+      updateSnapshotMetaData(sequence, snapshot.getMetaData().and(ReconstructionRecorder.LINEAGE_KEY, String.join("|", parts)));
+
+      assertThat(b.load(ORDER).getItems()).isEqualTo(299);
+
+      SpanData rehydration = b.lastRehydration(ORDER);
+      assertThat(rehydration.getAttributes().get(PROVENANCE_CORRUPT)).isEqualTo(1);
+      assertThat(rehydration.getAttributes().get(EVENTS)).isEqualTo(299 - sequence);
+      // The events after the snapshot are read and linked; the summarised ones are counted missing.
+      assertThat(rehydration.getAttributes().get(CONTRIBUTORS)).isEqualTo(299 - sequence);
+      assertThat(rehydration.getAttributes().get(CONTEXTS_MISSING)).isEqualTo(sequence + 1);
+      ProvenanceGraph.Reach reach = ProvenanceGraph.of(union(a, b)).reach(rehydration);
+      assertThat(reach.contributors()).containsAll(eventKeys(b.storedEvents(ORDER), sequence + 1, Long.MAX_VALUE));
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // 5. Events written before Tracefold
   // ---------------------------------------------------------------------------------------------
