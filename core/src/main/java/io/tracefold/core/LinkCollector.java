@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * place and deduplicates by (trace id, span id) in an open-addressing table of primitives: a
  * context already seen costs no allocation, and a value equal to the previous event's is not even
  * parsed again (events of one command often share it). A distinct context costs a bounded number of
- * bytes: six longs, a byte and two references, plus two table slots. Nothing here throws on bad
+ * bytes: four longs, a byte and two references, plus two table slots. Nothing here throws on bad
  * input: a malformed value is counted as invalid, an absent value or one of a non-text type as
  * missing.
  *
@@ -35,9 +35,6 @@ public final class LinkCollector {
   private byte[] flags = new byte[INITIAL_CAPACITY];
   private @Nullable String[] eventType = new String[INITIAL_CAPACITY];
   private @Nullable String[] traceState = new String[INITIAL_CAPACITY];
-  // Invalid and missing events seen before each contributor: lets a checkpoint carry exact counts.
-  private long[] invalidBefore = new long[INITIAL_CAPACITY];
-  private long[] missingBefore = new long[INITIAL_CAPACITY];
   private int size;
 
   // Open-addressing hash table of (index + 1); 0 marks an empty slot.
@@ -172,8 +169,6 @@ public final class LinkCollector {
     flags = new byte[capacity];
     eventType = new String[capacity];
     traceState = new String[capacity];
-    invalidBefore = new long[capacity];
-    missingBefore = new long[capacity];
     table = new int[capacity * 2];
   }
 
@@ -223,16 +218,6 @@ public final class LinkCollector {
     return eventType[i];
   }
 
-  /** Returns the invalid events counted before contributor {@code i} first appeared. */
-  long invalidBefore(int i) {
-    return invalidBefore[i];
-  }
-
-  /** Returns the missing events counted before contributor {@code i} first appeared. */
-  long missingBefore(int i) {
-    return missingBefore[i];
-  }
-
   /** Returns whether contributor {@code i} was sampled. */
   boolean sampledAt(int i) {
     return (flags[i] & 1) != 0;
@@ -277,8 +262,6 @@ public final class LinkCollector {
     flags[i] = scratch.flags();
     eventType[i] = type;
     traceState[i] = stateText;
-    invalidBefore[i] = invalid;
-    missingBefore[i] = missing;
     table[slot] = i + 1;
     if (!scratch.isSampled()) {
       unsampled++;
@@ -294,8 +277,6 @@ public final class LinkCollector {
     flags = Arrays.copyOf(flags, capacity);
     eventType = Arrays.copyOf(eventType, capacity);
     traceState = Arrays.copyOf(traceState, capacity);
-    invalidBefore = Arrays.copyOf(invalidBefore, capacity);
-    missingBefore = Arrays.copyOf(missingBefore, capacity);
     table = new int[capacity * 2];
     int mask = table.length - 1;
     for (int i = 0; i < size; i++) {

@@ -31,7 +31,6 @@ class LinkCollectorTest {
     assertThat(collector.unsampled()).isEqualTo(1);
     assertThat(collector.sequenceAt(0)).isEqualTo(0);
     assertThat(collector.sequenceAt(1)).isEqualTo(4);
-    assertThat(collector.invalidBefore(1)).isEqualTo(2);
   }
 
   @Test
