@@ -98,6 +98,12 @@ final class AxonTestApp implements AutoCloseable {
     return new AxonTestApp(engine, traced, snapshotThreshold, b -> b, c -> {});
   }
 
+  /** Starts an app with or without Tracefold, otherwise configured alike (snapshots, {@code extra}). */
+  static AxonTestApp start(
+      EventStorageEngine engine, boolean traced, int snapshotThreshold, Consumer<Configurer> extra) {
+    return new AxonTestApp(engine, traced, snapshotThreshold, b -> b, extra);
+  }
+
   static AxonTestApp start(EventStorageEngine engine, Consumer<Configurer> extra) {
     return new AxonTestApp(engine, true, 0, b -> b, extra);
   }
