@@ -17,13 +17,19 @@ final class AggregateTracing {
   static final int MAX_ID_ATTRIBUTE_LENGTH = 256;
 
   private final LinkLimits limits;
-  private final Attributes lineageAttributes;
-  private final LinkOptions options;
+  // Per reconstruction kind (rehydration, snapshot) and reserved links (0, or 1 for a snapshot
+  // span): built once, not per load.
+  private final LinkOptions[] reconstructionOptions = new LinkOptions[4];
 
   private AggregateTracing(Class<?> aggregateType, LinkLimits limits) {
     this.limits = limits;
-    this.lineageAttributes = Attributes.of(TracefoldAttributes.ENTITY_TYPE, aggregateType.getSimpleName());
-    this.options = LinkOptions.builder().setLimits(limits).setLineageAttributes(lineageAttributes).build();
+    Attributes lineageAttributes = Attributes.of(TracefoldAttributes.ENTITY_TYPE, aggregateType.getSimpleName());
+    LinkOptions options = LinkOptions.builder().setLimits(limits).setLineageAttributes(lineageAttributes).build();
+    for (int i = 0; i < reconstructionOptions.length; i++) {
+      boolean seal = (i & 2) != 0;
+      reconstructionOptions[i] =
+          options.toBuilder().setSeal(seal).setReplayable(!seal).setReservedLinks(i & 1).build();
+    }
   }
 
   /**
@@ -66,12 +72,12 @@ final class AggregateTracing {
     return limits;
   }
 
-  Attributes lineageAttributes() {
-    return lineageAttributes;
-  }
-
-  /** Returns the link options of this aggregate (limits and lineage attributes). */
-  LinkOptions options() {
-    return options;
+  /**
+   * Returns the options of a reconstruction: a rehydration (replayable: its events are read again)
+   * or a snapshot ({@code seal}: it hands everything on), with {@code reserved} (0 or 1) links kept
+   * for the caller.
+   */
+  LinkOptions reconstructionOptions(boolean seal, int reserved) {
+    return reconstructionOptions[(seal ? 2 : 0) | (reserved > 0 ? 1 : 0)];
   }
 }

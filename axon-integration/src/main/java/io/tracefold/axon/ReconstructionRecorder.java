@@ -15,7 +15,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.tracefold.core.Lineage;
 import io.tracefold.core.LinkCollector;
-import io.tracefold.core.LinkOptions;
 import io.tracefold.core.Tracefold;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.messaging.MetaData;
@@ -175,9 +174,7 @@ final class ReconstructionRecorder {
       if (lateDiscard) {
         collector.addMissing(skipped);
       }
-      LinkOptions options =
-          tracing.options().toBuilder().setSeal(seal).setReplayable(!seal).setReservedLinks(reserved).build();
-      Lineage next = tracefold.link(span, collector, state, options);
+      Lineage next = tracefold.link(span, collector, state, tracing.reconstructionOptions(seal, reserved));
       if (recording && unusedCorrupt > 0) {
         span.setAttribute(PROVENANCE_CORRUPT, state.corrupt() + unusedCorrupt);
       }
