@@ -17,7 +17,8 @@ import org.axonframework.modelling.command.inspection.AggregateMetaModelFactory;
 import org.axonframework.springboot.autoconfig.AxonAutoConfiguration;
 import org.axonframework.springboot.autoconfig.AxonTracingAutoConfiguration;
 import org.axonframework.tracing.SpanFactory;
-import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -56,6 +57,8 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(TracefoldProperties.class)
 public final class TracefoldAutoConfiguration {
 
+  private static final Logger LOGGER = LoggerFactory.getLogger(TracefoldAutoConfiguration.class);
+
   /** Name of the handler enhancer bean; a bean of this name replaces it. */
   public static final String HANDLER_ENHANCER_BEAN = "tracefoldHandlerEnhancerDefinition";
 
@@ -76,7 +79,7 @@ public final class TracefoldAutoConfiguration {
    * Returns the module every other bean comes from, emitting through the application's {@link
    * OpenTelemetry} bean and configured by {@code tracefold.*}.
    *
-   * @throws NoSuchBeanDefinitionException if there is no {@code OpenTelemetry} bean
+   * @throws MissingOpenTelemetryException if there is no {@code OpenTelemetry} bean
    * @throws InvalidConfigurationPropertyValueException if a {@code tracefold.*} setting is invalid
    */
   @Bean
@@ -87,13 +90,35 @@ public final class TracefoldAutoConfiguration {
       ProjectionLineageStore projectionLineageStore) {
     OpenTelemetry otel = openTelemetry.getIfAvailable();
     if (otel == null) {
-      throw new NoSuchBeanDefinitionException(
-          OpenTelemetry.class,
-          "Tracefold needs an io.opentelemetry.api.OpenTelemetry bean: declare one (e.g. an"
-              + " OpenTelemetrySdk) or add the OpenTelemetry Spring Boot starter. Tracefold never"
-              + " falls back to GlobalOpenTelemetry. Set tracefold.enabled=false to run without it.");
+      throw new MissingOpenTelemetryException();
     }
+    reportInstance(otel);
     return builder(otel, properties).setProjectionLineageStore(projectionLineageStore).build();
+  }
+
+  /**
+   * Says at start-up which OpenTelemetry Tracefold emits through, and warns when it can tell that
+   * instance exports nothing (an SDK without a span processor, as Spring Boot's Actuator creates
+   * when {@code opentelemetry-sdk} is on the class path and no exporter is configured).
+   */
+  static void reportInstance(OpenTelemetry otel) {
+    try {
+      String description = String.valueOf(otel);
+      LOGGER.info("Tracefold emits through the OpenTelemetry bean {}", otel.getClass().getName());
+      if (exportsNothing(description)) {
+        LOGGER.warn("Tracefold: the OpenTelemetry bean ({}) has no span processor, so no span of"
+            + " Tracefold or Axon is exported. Configure an exporter, or under the OpenTelemetry Java"
+            + " agent declare @Bean OpenTelemetry openTelemetry() {{ return GlobalOpenTelemetry.get(); }}.",
+            otel.getClass().getName());
+      }
+    } catch (RuntimeException | LinkageError e) {
+      // Diagnostics only: never fail the start for them.
+    }
+  }
+
+  /** Returns whether an SDK's description shows no span processor at all. */
+  static boolean exportsNothing(String description) {
+    return description.contains("spanProcessor=NoopSpanProcessor");
   }
 
   /** Returns the builder {@code properties} describe, naming the first invalid setting. */

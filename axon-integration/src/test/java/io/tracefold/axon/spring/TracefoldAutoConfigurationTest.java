@@ -6,6 +6,8 @@ import static io.tracefold.core.TracefoldAttributes.SNAPSHOT_SEQUENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.tracefold.axon.AxonTracefold;
 import io.tracefold.core.LinkLimits;
@@ -26,10 +28,16 @@ import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import org.axonframework.tracing.NoOpSpanFactory;
 import org.axonframework.tracing.SpanFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 
 class TracefoldAutoConfigurationTest {
 
@@ -104,9 +112,41 @@ class TracefoldAutoConfigurationTest {
       Throwable failure = context.getStartupFailure();
       assertThat(failure).rootCause()
           .isInstanceOf(NoSuchBeanDefinitionException.class)
+          .isInstanceOf(MissingOpenTelemetryException.class)
           .hasMessageContaining("io.opentelemetry.api.OpenTelemetry")
           .hasMessageContaining("GlobalOpenTelemetry")
           .hasMessageContaining("tracefold.enabled=false");
+      // Spring Boot's failure report: Tracefold's analyzer is registered and explains it.
+      assertThat(SpringFactoriesLoader.loadFactoryNames(FailureAnalyzer.class, getClass().getClassLoader()))
+          .contains(TracefoldFailureAnalyzer.class.getName());
+      FailureAnalysis analysis = new TracefoldFailureAnalyzer().analyze(failure);
+      assertThat(analysis).isNotNull();
+      assertThat(analysis.getDescription()).contains("no io.opentelemetry.api.OpenTelemetry bean");
+      assertThat(analysis.getAction())
+          .contains("@Bean OpenTelemetrySdk", "opentelemetry-spring-boot-starter", "GlobalOpenTelemetry.get()",
+              "tracefold.enabled=false");
+    });
+  }
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void openTelemetryBeanWithoutSpanProcessor_startsAndWarnsThatNothingIsExported(CapturedOutput output) {
+    OpenTelemetrySdk exporterLess =
+        OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder().build()).build();
+    ShopApplication.withoutOpenTelemetry().withBean(OpenTelemetry.class, () -> exporterLess).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(output).contains("Tracefold emits through the OpenTelemetry bean " + OpenTelemetrySdk.class.getName());
+      assertThat(output).contains("has no span processor, so no span of Tracefold or Axon is exported");
+    });
+  }
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void openTelemetryBeanWithExporter_startsAndSaysWhichInstanceWithoutWarning(CapturedOutput output) {
+    ShopApplication.runner().run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(output).contains("Tracefold emits through the OpenTelemetry bean");
+      assertThat(output).doesNotContain("has no span processor");
     });
   }
 
