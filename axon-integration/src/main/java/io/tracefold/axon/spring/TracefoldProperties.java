@@ -17,14 +17,23 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties(prefix = "tracefold")
 public final class TracefoldProperties {
 
+  /** Whether Tracefold's auto-configuration is active; false leaves Axon's own defaults. */
   private boolean enabled = true;
+  /** Most links per span (at least 2, default 128); not above the SDK's maxNumberOfLinks. */
   private int maxDirectLinks = LinkLimits.DEFAULT_MAX_DIRECT_LINKS;
+  /** What happens beyond the link budget: LINEAGE (lossless, default), KEEP_FIRST_LOSSY, KEEP_LATEST_LOSSY. */
   private OverflowPolicy overflowPolicy = OverflowPolicy.LINEAGE;
+  /** Baggage keys that may be persisted into event metadata (default: none). */
   private List<String> baggageAllowlist = new ArrayList<>();
+  /** Whether Axon's metadata attribute provider may copy message metadata into span attributes. */
   private boolean copyMetadataToSpanAttributes;
+  /** Aggregates whose lineage state is kept in memory (default 10000; 0 disables). */
   private int checkpointCacheSize = AxonTracefold.DEFAULT_CHECKPOINT_CACHE_SIZE;
+  /** Bound of the checkpoint cache's estimated memory (default 64MB). */
   private DataSize checkpointCacheBytes = DataSize.ofBytes(AxonTracefold.DEFAULT_CHECKPOINT_CACHE_BYTES);
+  /** Age after which an aggregate's remembered lineage is emitted afresh (default 24h); keep it inside trace retention. */
   private Duration lineageMaxAge = AxonTracefold.DEFAULT_LINEAGE_MAX_AGE;
+  /** Most contributors recorded without an exported lineage node over them (default 1024, at least max-direct-links). */
   private int maxPendingContributors = LinkLimits.DEFAULT_MAX_PENDING_CONTRIBUTORS;
 
   /** Returns whether the auto-configuration is active ({@code tracefold.enabled}, default true). */
