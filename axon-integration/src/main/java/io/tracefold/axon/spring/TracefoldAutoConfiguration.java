@@ -3,8 +3,10 @@ package io.tracefold.axon.spring;
 import io.opentelemetry.api.OpenTelemetry;
 import io.tracefold.axon.AxonTracefold;
 import io.tracefold.axon.InMemoryProjectionLineageStore;
+import io.tracefold.axon.JdbcProjectionLineageStore;
 import io.tracefold.axon.ProjectionLineageStore;
 import io.tracefold.core.LinkLimits;
+import javax.sql.DataSource;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.EventProcessorSpanFactory;
 import org.axonframework.lifecycle.Phase;
@@ -24,10 +26,13 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Spring Boot auto-configuration of Tracefold for Axon Framework 4: with {@code tracefold-axon} and
@@ -47,6 +52,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(
     before = {AxonTracingAutoConfiguration.class, AxonAutoConfiguration.class},
+    afterName = "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
     beforeName = "org.axonframework.springboot.autoconfig.OpenTelemetryAutoConfiguration")
 @ConditionalOnClass(
     name = {
@@ -68,11 +74,43 @@ public final class TracefoldAutoConfiguration {
   /** Creates the auto-configuration (Spring instantiates it). */
   public TracefoldAutoConfiguration() {}
 
-  /** Returns where {@code @TracedProjection} entities' lineage is kept: in memory unless replaced. */
+  /**
+   * Returns where {@code @TracedProjection} entities' lineage is kept when the application has no
+   * single {@link DataSource}: in memory (it forgets everything at a restart, as in-memory read
+   * models do).
+   */
   @Bean
   @ConditionalOnMissingBean
   public ProjectionLineageStore projectionLineageStore() {
     return new InMemoryProjectionLineageStore();
+  }
+
+  /**
+   * With a single {@link DataSource} (and Spring JDBC), the lineage is durable by default: a
+   * {@link JdbcProjectionLineageStore} on that data source, behind a transaction-aware proxy so its
+   * writes share the read model's transaction. Its table is created at start-up if absent (see the
+   * module README for the DDL and for Flyway/Liquibase users).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy")
+  @ConditionalOnSingleCandidate(DataSource.class)
+  static class JdbcLineageStoreConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ProjectionLineageStore projectionLineageStore(DataSource dataSource) {
+      JdbcProjectionLineageStore store =
+          JdbcProjectionLineageStore.create(new TransactionAwareDataSourceProxy(dataSource));
+      try {
+        store.createSchema();
+      } catch (RuntimeException e) {
+        // The database may not allow DDL (a migration tool owns the schema): the store works once
+        // the table exists; until then its failures are counted, never the application's.
+        LOGGER.warn("Tracefold could not create table {} (create it with the DDL in the tracefold-axon"
+            + " README); projection lineage is not stored until it exists", JdbcProjectionLineageStore.DEFAULT_TABLE, e);
+      }
+      return store;
+    }
   }
 
   /**

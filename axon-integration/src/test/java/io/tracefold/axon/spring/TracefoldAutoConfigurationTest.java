@@ -10,6 +10,11 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.tracefold.axon.AxonTracefold;
+import io.tracefold.axon.ProjectionLineageStore;
+import io.tracefold.axon.InMemoryProjectionLineageStore;
+import io.tracefold.axon.JdbcProjectionLineageStore;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import io.tracefold.core.LinkLimits;
 import io.tracefold.core.testing.ProvenanceGraph;
 import java.util.ArrayList;
@@ -126,6 +131,44 @@ class TracefoldAutoConfigurationTest {
           .contains("@Bean OpenTelemetrySdk", "opentelemetry-spring-boot-starter", "GlobalOpenTelemetry.get()",
               "tracefold.enabled=false");
     });
+  }
+
+  @Test
+  void projectionLineageStore_withADataSource_isDurableInTheReadModelsDatabase() throws Exception {
+    javax.sql.DataSource db = io.tracefold.axon.TestPostgresAccess.newDatabase();
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(TracefoldAutoConfiguration.class))
+        .withBean(javax.sql.DataSource.class, () -> db)
+        .withBean(OpenTelemetry.class, OpenTelemetry::noop)
+        .withBean(org.axonframework.messaging.annotation.ParameterResolverFactory.class,
+            () -> org.axonframework.messaging.annotation.ClasspathParameterResolverFactory.forClass(getClass()))
+        .withBean(org.axonframework.messaging.annotation.HandlerDefinition.class,
+            () -> org.axonframework.messaging.annotation.ClasspathHandlerDefinition.forClass(getClass()))
+        .withPropertyValues("spring.main.lazy-initialization=true")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          ProjectionLineageStore store = context.getBean(ProjectionLineageStore.class);
+          assertThat(store).isInstanceOf(JdbcProjectionLineageStore.class);
+          // The table was created at start-up; a write lands in the application's database.
+          assertThat(store.save("P", "e", null, io.tracefold.core.Lineage.empty().anchoredTo("a", "a"))).isTrue();
+          try (java.sql.Connection connection = db.getConnection();
+              java.sql.ResultSet row = connection.createStatement()
+                  .executeQuery("SELECT count(*) FROM " + JdbcProjectionLineageStore.DEFAULT_TABLE)) {
+            row.next();
+            assertThat(row.getInt(1)).isEqualTo(1);
+          }
+        });
+    // Without a DataSource: in memory, as before.
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(TracefoldAutoConfiguration.class))
+        .withBean(OpenTelemetry.class, OpenTelemetry::noop)
+        .withBean(org.axonframework.messaging.annotation.ParameterResolverFactory.class,
+            () -> org.axonframework.messaging.annotation.ClasspathParameterResolverFactory.forClass(getClass()))
+        .withBean(org.axonframework.messaging.annotation.HandlerDefinition.class,
+            () -> org.axonframework.messaging.annotation.ClasspathHandlerDefinition.forClass(getClass()))
+        .withPropertyValues("spring.main.lazy-initialization=true")
+        .run(context -> assertThat(context.getBean(ProjectionLineageStore.class))
+            .isInstanceOf(InMemoryProjectionLineageStore.class));
   }
 
   @Test
