@@ -39,8 +39,20 @@ class W3CTraceContextDifferentialTest {
     '\u0660' /* ARABIC-INDIC DIGIT ZERO */, '\uff10' /* FULLWIDTH DIGIT ZERO */
   };
 
+  // Not a lambda: TextMapGetter is a functional interface only in newer APIs, and this suite also
+  // runs against the oldest supported one.
   private static final TextMapGetter<Map<String, String>> GETTER =
-      (carrier, key) -> carrier == null ? null : carrier.get(key);
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+          return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, String> carrier, String key) {
+          return carrier == null ? null : carrier.get(key);
+        }
+      };
 
   /** Inputs on which we follow the spec and OpenTelemetry 1.68 does not. */
   static final class KnownDisagreement {
