@@ -1,7 +1,9 @@
 package io.tracefold.core;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
 import java.util.Objects;
@@ -121,6 +123,31 @@ public final class Tracefold {
     return engine.link(reconstruction, collector, state, options);
   }
 
+  /** The oldest OpenTelemetry API Tracefold runs on: {@code Span.addLink} after start. */
+  public static final String MIN_API_VERSION = "1.37.0";
+
+  /**
+   * Fails at configuration time, never with a {@code NoSuchMethodError} in a command, when
+   * {@code spanType} lacks what Tracefold calls.
+   */
+  static void requireApi(Class<?> spanType, String foundVersion) {
+    try {
+      spanType.getMethod("addLink", SpanContext.class, Attributes.class);
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(
+          "Tracefold needs opentelemetry-api " + MIN_API_VERSION + " or newer (Span.addLink after a span"
+              + " started); found " + foundVersion + ". Upgrade io.opentelemetry:opentelemetry-api (e.g. with"
+              + " the opentelemetry-bom) or set tracefold.enabled=false.", e);
+    }
+  }
+
+  /** Returns the version of the OpenTelemetry API on the class path, as its jar says, or "unknown". */
+  static String apiVersion() {
+    Package api = OpenTelemetry.class.getPackage();
+    String version = api == null ? null : api.getImplementationVersion();
+    return version == null ? "an unknown version" : version;
+  }
+
   /** Builder of {@link Tracefold}. */
   public static final class Builder {
     private final OpenTelemetry openTelemetry;
@@ -143,8 +170,14 @@ public final class Tracefold {
       return this;
     }
 
-    /** Returns the configured Tracefold. */
+    /**
+     * Returns the configured Tracefold.
+     *
+     * @throws IllegalStateException if the OpenTelemetry API on the class path is older than
+     *     {@value #MIN_API_VERSION} (links are added after a span started), naming the version found
+     */
     public Tracefold build() {
+      requireApi(Span.class, apiVersion());
       Tracer tracer = openTelemetry.tracerBuilder(INSTRUMENTATION_NAME).build();
       return new Tracefold(tracer, linkLimits, clock);
     }
