@@ -136,15 +136,8 @@ class TracefoldAutoConfigurationTest {
   @Test
   void projectionLineageStore_withADataSource_isDurableInTheReadModelsDatabase() throws Exception {
     javax.sql.DataSource db = io.tracefold.axon.TestPostgresAccess.newDatabase();
-    new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(TracefoldAutoConfiguration.class))
+    tracefoldOnly()
         .withBean(javax.sql.DataSource.class, () -> db)
-        .withBean(OpenTelemetry.class, OpenTelemetry::noop)
-        .withBean(org.axonframework.messaging.annotation.ParameterResolverFactory.class,
-            () -> org.axonframework.messaging.annotation.ClasspathParameterResolverFactory.forClass(getClass()))
-        .withBean(org.axonframework.messaging.annotation.HandlerDefinition.class,
-            () -> org.axonframework.messaging.annotation.ClasspathHandlerDefinition.forClass(getClass()))
-        .withPropertyValues("spring.main.lazy-initialization=true")
         .run(context -> {
           assertThat(context).hasNotFailed();
           ProjectionLineageStore store = context.getBean(ProjectionLineageStore.class);
@@ -159,16 +152,21 @@ class TracefoldAutoConfigurationTest {
           }
         });
     // Without a DataSource: in memory, as before.
-    new ApplicationContextRunner()
+    tracefoldOnly()
+        .run(context -> assertThat(context.getBean(ProjectionLineageStore.class))
+            .isInstanceOf(InMemoryProjectionLineageStore.class));
+  }
+
+  /** Tracefold's auto-configuration alone (lazily), with the few beans Axon would give it. */
+  private ApplicationContextRunner tracefoldOnly() {
+    return new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(TracefoldAutoConfiguration.class))
         .withBean(OpenTelemetry.class, OpenTelemetry::noop)
         .withBean(org.axonframework.messaging.annotation.ParameterResolverFactory.class,
             () -> org.axonframework.messaging.annotation.ClasspathParameterResolverFactory.forClass(getClass()))
         .withBean(org.axonframework.messaging.annotation.HandlerDefinition.class,
             () -> org.axonframework.messaging.annotation.ClasspathHandlerDefinition.forClass(getClass()))
-        .withPropertyValues("spring.main.lazy-initialization=true")
-        .run(context -> assertThat(context.getBean(ProjectionLineageStore.class))
-            .isInstanceOf(InMemoryProjectionLineageStore.class));
+        .withPropertyValues("spring.main.lazy-initialization=true");
   }
 
   @Test
