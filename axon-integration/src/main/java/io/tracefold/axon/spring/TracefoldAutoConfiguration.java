@@ -5,10 +5,16 @@ import io.tracefold.axon.AxonTracefold;
 import io.tracefold.axon.InMemoryProjectionLineageStore;
 import io.tracefold.axon.JdbcProjectionLineageStore;
 import io.tracefold.axon.ProjectionLineageStore;
+import io.tracefold.axon.TracedProjection;
 import io.tracefold.core.LinkLimits;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventProcessorSpanFactory;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
 import org.axonframework.lifecycle.Phase;
 import org.axonframework.messaging.annotation.HandlerDefinition;
 import org.axonframework.messaging.annotation.HandlerEnhancerDefinition;
@@ -22,6 +28,7 @@ import org.axonframework.tracing.SpanFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -29,8 +36,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.util.unit.DataSize;
 
@@ -132,6 +141,39 @@ public final class TracefoldAutoConfiguration {
     }
     reportInstance(otel);
     return builder(otel, properties).setProjectionLineageStore(projectionLineageStore).build();
+  }
+
+  /**
+   * Returns a start-up check that warns, naming the processing groups, when {@code @TracedProjection}
+   * lineage is kept in memory while the application's tokens are persistent: after a restart the
+   * processors resume, and every update would link only events handled since.
+   */
+  @Bean
+  static SmartInitializingSingleton tracefoldLineageStoreCheck(
+      ObjectProvider<ProjectionLineageStore> store, ObjectProvider<TokenStore> tokenStore, ApplicationContext context) {
+    return () -> {
+      try {
+        TokenStore tokens = tokenStore.getIfAvailable();
+        if (!(store.getIfAvailable() instanceof InMemoryProjectionLineageStore)
+            || tokens == null || tokens instanceof InMemoryTokenStore) {
+          return;
+        }
+        Set<String> groups = new TreeSet<>();
+        for (String name : context.getBeanNamesForAnnotation(TracedProjection.class)) {
+          Class<?> type = context.getType(name);
+          ProcessingGroup group = type == null ? null : AnnotationUtils.findAnnotation(type, ProcessingGroup.class);
+          groups.add(group != null ? group.value() : (type == null ? name : type.getPackageName()));
+        }
+        if (!groups.isEmpty()) {
+          LOGGER.warn("Tracefold: processing group(s) {} keep their tokens in {} but their @TracedProjection"
+              + " lineage in memory: after a restart every update links only events handled since. Declare a"
+              + " JdbcProjectionLineageStore bean (or give the application a DataSource).",
+              groups, tokens.getClass().getSimpleName());
+        }
+      } catch (RuntimeException | LinkageError e) {
+        // Diagnostics only: never fail the start for them.
+      }
+    };
   }
 
   /**

@@ -157,6 +157,35 @@ class TracefoldAutoConfigurationTest {
             .isInstanceOf(InMemoryProjectionLineageStore.class));
   }
 
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void inMemoryLineageBesidePersistentTokens_warnsNamingTheProcessingGroup(CapturedOutput output) {
+    // Any token store but the in-memory one keeps tokens across a restart (here a stand-in).
+    org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore delegate =
+        new org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore();
+    org.axonframework.eventhandling.tokenstore.TokenStore persistent =
+        (org.axonframework.eventhandling.tokenstore.TokenStore) java.lang.reflect.Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {org.axonframework.eventhandling.tokenstore.TokenStore.class},
+            (proxy, method, args) -> {
+              try {
+                return method.invoke(delegate, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+    ShopApplication.runner()
+        .withBean(org.axonframework.eventhandling.tokenstore.TokenStore.class, () -> persistent)
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(output).contains("processing group(s) [" + ShopOrderSummary.GROUP + "] keep their tokens");
+        });
+    // The application's default (in-memory) token store: nothing to warn about.
+    int before = output.getAll().length();
+    ShopApplication.runner().run(context ->
+        assertThat(output.getAll().substring(before)).doesNotContain("keep their tokens"));
+  }
+
   /** Tracefold's auto-configuration alone (lazily), with the few beans Axon would give it. */
   private ApplicationContextRunner tracefoldOnly() {
     return new ApplicationContextRunner()
