@@ -36,7 +36,7 @@ class AxonProjectionTest {
       app.send(new Order.AddItems("o-1", 3));
       app.send(new Order.PlaceOrder("o-3"));
       app.send(new Order.AddItems("o-2", 2));
-      await(() -> projection.handled == 8);
+      await(() -> projection.handled == 8 && allUpdates(app) == 8);
 
       ProvenanceGraph graph = ProvenanceGraph.of(app.spans());
       for (String id : List.of("o-1", "o-2", "o-3")) {
@@ -86,7 +86,7 @@ class AxonProjectionTest {
       app.send(new Order.AddItems("o-1", 140));
       app.send(new Order.PlaceOrder("o-2"));
       app.send(new Order.AddItems("o-2", 4));
-      await(() -> projection.handled == 146);
+      await(() -> projection.handled == 146 && allUpdates(app) == 146);
       int liveSpans = app.spans().size();
 
       StreamingEventProcessor processor =
@@ -126,7 +126,8 @@ class AxonProjectionTest {
       app.send(new Order.AddItems("o-1", 400));
     }
     try (AxonTestApp app = AxonTestApp.start(engine, withProjection(projection, Processor.POOLED, 300))) {
-      await(() -> projection.handled == 401);
+      // A batch span ends after its handlers ran: wait for the spans, not only for the handlers.
+      await(() -> projection.handled == 401 && updates(app, "o-1").size() == 401 && batchesReach(app) >= 401);
       List<SpanData> batches = app.spans().stream()
           .filter(s -> s.getName().equals("StreamingEventProcessor.batch"))
           .collect(Collectors.toList());
@@ -141,6 +142,21 @@ class AxonProjectionTest {
       assertThat(total).isGreaterThanOrEqualTo(401);
       assertThat(graph.reach(latestUpdate(app, "o-1")).contributors()).hasSize(401);
     }
+  }
+
+  /** Returns the number of exported update spans (an update span ends after its handler ran). */
+  private static long allUpdates(AxonTestApp app) {
+    return app.spans().stream().filter(s -> s.getName().equals(UPDATE)).count();
+  }
+
+  /** Returns how many contributors the exported batch spans reach, added up. */
+  private static int batchesReach(AxonTestApp app) {
+    List<SpanData> spans = app.spans();
+    ProvenanceGraph graph = ProvenanceGraph.of(spans);
+    return spans.stream()
+        .filter(s -> s.getName().equals("StreamingEventProcessor.batch"))
+        .mapToInt(b -> graph.reach(b).contributors().size())
+        .sum();
   }
 
   static Consumer<Configurer> withProjection(OrderSummaryProjection projection, Processor type, int batchSize) {
