@@ -38,7 +38,7 @@ final class EventContexts {
   }
 
   /** Returns the simple name of the event's payload type, or null if it cannot be resolved. */
-  static @Nullable String payloadTypeName(EventMessage<?> event) {
+  private static @Nullable String payloadTypeName(EventMessage<?> event) {
     try {
       return event.getPayloadType().getSimpleName();
     } catch (RuntimeException | LinkageError e) {

@@ -5,13 +5,11 @@ import io.tracefold.core.Lineage;
 import io.tracefold.core.LinkCollector;
 import io.tracefold.core.LinkOptions;
 import io.tracefold.core.Tracefold;
-import io.tracefold.core.internal.W3CTraceContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.jspecify.annotations.Nullable;
@@ -101,8 +99,8 @@ final class LineageWrites {
         // Another writer stored first: record this batch's contributors into its lineage.
         EntityLineage theirs = store.load(entry.projection, entry.entityId);
         LinkCollector collector = tracefold.newCollector();
-        for (Object[] event : entry.recorded) {
-          collector.offer(event[0], event[1], (Long) event[2], (String) event[3]);
+        for (EventMessage<?> event : entry.recorded) {
+          EventContexts.offer(collector, event, EventContexts.sequenceOf(event, 0));
         }
         Lineage base = entry.reset || theirs == null ? Lineage.empty() : theirs.lineage();
         entry.current = tracefold.link(Span.getInvalid(), collector, base, entry.options)
@@ -122,7 +120,9 @@ final class LineageWrites {
     final LinkOptions options;
     @Nullable EntityLineage expected;
     Lineage current;
-    final List<Object[]> recorded = new ArrayList<>();
+    // The batch's events (Axon holds them for the unit of work anyway): their contexts are read
+    // again only when a lost race makes this batch record them into another writer's lineage.
+    final List<EventMessage<?>> recorded = new ArrayList<>();
     @Nullable String lastEventId;
     boolean reset;
     boolean dirty;
@@ -150,17 +150,7 @@ final class LineageWrites {
       lastEventId = event.getIdentifier();
       this.reset |= reset;
       dirty = true;
-      Object traceparent = null;
-      Object tracestate = null;
-      try {
-        MetaData metaData = event.getMetaData();
-        traceparent = metaData.get(W3CTraceContext.TRACEPARENT);
-        tracestate = metaData.get(W3CTraceContext.TRACESTATE);
-      } catch (RuntimeException | LinkageError e) {
-        // unreadable metadata: recorded as missing if this write has to be merged
-      }
-      recorded.add(new Object[] {
-          traceparent, tracestate, EventContexts.sequenceOf(event, 0), EventContexts.payloadTypeName(event)});
+      recorded.add(event);
       if (immediate) {
         flush(this);
       }
