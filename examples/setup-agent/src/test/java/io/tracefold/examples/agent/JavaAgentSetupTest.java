@@ -9,6 +9,8 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.tracefold.core.testing.ProvenanceGraph;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -50,7 +52,7 @@ class JavaAgentSetupTest {
       assertThat(events).hasSize(items + 1);
 
       List<SpanData> spans = app.awaitSpans(
-          all -> exported(all, events) && load(all) != null && latestUpdate(all, "c-1", events.size()) != null,
+          all -> exported(all, events) && load(all) != null && updates(all, "c-1").size() == events.size(),
           "the load, the last projection update and every event span", EXPORT);
       ProvenanceGraph graph = ProvenanceGraph.of(spans);
       assertThat(graph.spansWithDroppedLinks()).isEmpty();
@@ -82,7 +84,8 @@ class JavaAgentSetupTest {
       }
 
       // The read model's last update reaches exactly the same events.
-      ProvenanceGraph.Reach projection = graph.reach(latestUpdate(spans, "c-1", events.size()));
+      assertThat(updates(spans, "c-1").get(events.size() - 1).getAttributes().get(CONTRIBUTORS)).isEqualTo(141L);
+      ProvenanceGraph.Reach projection = graph.reach(updates(spans, "c-1").get(events.size() - 1));
       assertThat(projection.dangling()).isEmpty();
       assertThat(projection.contributors()).isEqualTo(events);
     }
@@ -147,15 +150,16 @@ class JavaAgentSetupTest {
     return null;
   }
 
-  /** Returns the projection update of {@code id} that counted {@code contributors}, or null. */
-  private static SpanData latestUpdate(List<SpanData> spans, String id, long contributors) {
+  /** Returns the projection updates of entity {@code id}, oldest first (one per event). */
+  private static List<SpanData> updates(List<SpanData> spans, String id) {
+    List<SpanData> updates = new ArrayList<>();
     for (SpanData span : spans) {
-      if (span.getName().startsWith("Projection.update(") && id.equals(span.getAttributes().get(ENTITY_ID))
-          && Long.valueOf(contributors).equals(span.getAttributes().get(CONTRIBUTORS))) {
-        return span;
+      if (span.getName().startsWith("Projection.update(") && id.equals(span.getAttributes().get(ENTITY_ID))) {
+        updates.add(span);
       }
     }
-    return null;
+    updates.sort(Comparator.comparingLong(SpanData::getStartEpochNanos));
+    return updates;
   }
 
   private static SpanData find(List<SpanData> spans, Predicate<SpanData> filter) {
