@@ -36,6 +36,7 @@ final class ChildApplication implements AutoCloseable {
   private static final int TAIL_CHARS = 8_000;
 
   private final Process process;
+  private final Thread killer;
   private final Path log;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -46,6 +47,9 @@ final class ChildApplication implements AutoCloseable {
   private ChildApplication(Process process, Path log) {
     this.process = process;
     this.log = log;
+    // Should the test JVM itself be ended (a build timeout), the application must not outlive it.
+    this.killer = new Thread(process::destroyForcibly, "setup-agent-killer");
+    Runtime.getRuntime().addShutdownHook(killer);
   }
 
   /**
@@ -243,6 +247,11 @@ final class ChildApplication implements AutoCloseable {
   /** Ends the application (and waits for it, bounded). */
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(killer);
+    } catch (IllegalStateException e) {
+      // Already shutting down: the hook ends the process.
+    }
     process.destroy();
     try {
       if (!process.waitFor(15, TimeUnit.SECONDS)) {
