@@ -13,16 +13,25 @@ public final class MissingOpenTelemetryException extends NoSuchBeanDefinitionExc
 
   private static final long serialVersionUID = 1L;
 
+  /** Says which instance is missing. */
+  private final String reason;
+
   /** Creates the exception for an application with neither an {@code OpenTelemetry} bean nor the Java agent. */
   public MissingOpenTelemetryException() {
-    this("Tracefold needs an io.opentelemetry.api.OpenTelemetry: the application has no such bean and runs"
-        + " without the OpenTelemetry Java agent. Declare one (e.g. an OpenTelemetrySdk bean), add the"
-        + " OpenTelemetry Spring Boot starter, or attach the Java agent. Tracefold uses GlobalOpenTelemetry"
-        + " only under the agent. Set tracefold.enabled=false to run without it.");
+    this("the application has no such bean and runs without the OpenTelemetry Java agent.");
   }
 
-  /** Creates the exception with a message saying which instance was asked for and is missing. */
-  MissingOpenTelemetryException(String message) {
-    super(OpenTelemetry.class, message);
+  /** Creates the exception with a reason saying which instance was asked for and is missing. */
+  MissingOpenTelemetryException(String reason) {
+    super(OpenTelemetry.class,
+        "Tracefold needs an io.opentelemetry.api.OpenTelemetry: " + reason + " Attach the Java agent, declare"
+            + " a bean (e.g. an OpenTelemetrySdk) or add the OpenTelemetry Spring Boot starter. Tracefold uses"
+            + " GlobalOpenTelemetry only under the agent. Set tracefold.enabled=false to run without it.");
+    this.reason = reason;
+  }
+
+  /** Returns which instance was asked for and is missing. */
+  String reason() {
+    return reason;
   }
 }

@@ -19,7 +19,7 @@ public final class TracefoldFailureAnalyzer extends AbstractFailureAnalyzer<Miss
   protected FailureAnalysis analyze(Throwable rootFailure, MissingOpenTelemetryException cause) {
     return new FailureAnalysis(
         "Tracefold (tracefold-axon) is enabled but has no io.opentelemetry.api.OpenTelemetry to emit its"
-            + " spans through. " + cause.getMessage(),
+            + " spans through: " + cause.reason(),
         "Provide an OpenTelemetry in one of three ways:\n"
             + "  1. run under the OpenTelemetry Java agent (-javaagent:opentelemetry-javaagent.jar): Tracefold"
             + " uses the agent's instance (GlobalOpenTelemetry.get()), no bean needed;\n"

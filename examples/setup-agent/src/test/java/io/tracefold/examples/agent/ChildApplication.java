@@ -59,6 +59,31 @@ final class ChildApplication implements AutoCloseable {
    * @param withActuator whether Spring Boot Actuator and {@code opentelemetry-sdk} are on the class path
    */
   static ChildApplication start(String name, boolean withActuator, Duration timeout) throws Exception {
+    ChildApplication app = launch(name, withActuator, true);
+    try {
+      app.port = Integer.parseInt(app.awaitLog(PORT, timeout).group(1));
+      app.awaitLog(Pattern.compile("Started AgentSetupApplication"), timeout);
+      return app;
+    } catch (Throwable e) {
+      app.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Runs the application without the agent until it exits (bounded by {@code timeout}); returns
+   * its output.
+   */
+  static String runWithoutAgent(String name, Duration timeout) throws Exception {
+    try (ChildApplication app = launch(name, false, false)) {
+      if (!app.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw app.failure("the application did not exit within " + timeout, null);
+      }
+      return app.output();
+    }
+  }
+
+  private static ChildApplication launch(String name, boolean withActuator, boolean withAgent) throws IOException {
     String classpath = property("setup.classes") + java.io.File.pathSeparator + read(property("setup.appClasspath"));
     if (withActuator) {
       classpath += java.io.File.pathSeparator + read(property("setup.actuatorClasspath"));
@@ -66,15 +91,14 @@ final class ChildApplication implements AutoCloseable {
     Path logs = Paths.get(property("setup.logDirectory"));
     Files.createDirectories(logs);
     Path log = logs.resolve(name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(
-        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-javaagent:" + property("setup.agentJar"),
-        "-Xmx384m",
-        "-XX:TieredStopAtLevel=1",
-        "-cp", classpath,
-        property("setup.mainClass"),
-        "--server.port=0",
-        "--server.address=127.0.0.1");
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    if (withAgent) {
+      command.add("-javaagent:" + property("setup.agentJar"));
+    }
+    command.addAll(List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", classpath, property("setup.mainClass"),
+        "--server.port=0", "--server.address=127.0.0.1"));
+    ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> environment = builder.environment();
     environment.keySet().removeIf(key -> key.startsWith("OTEL_") || key.equals("JAVA_TOOL_OPTIONS"));
     environment.put("OTEL_SERVICE_NAME", "tracefold-setup-agent");
@@ -85,15 +109,7 @@ final class ChildApplication implements AutoCloseable {
     // Room for every span of the run: a dropped span would read as a provenance failure.
     environment.put("OTEL_BSP_MAX_QUEUE_SIZE", "65536");
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    ChildApplication app = new ChildApplication(builder.start(), log);
-    try {
-      app.port = Integer.parseInt(app.awaitLog(PORT, timeout).group(1));
-      app.awaitLog(Pattern.compile("Started AgentSetupApplication"), timeout);
-      return app;
-    } catch (Throwable e) {
-      app.close();
-      throw e;
-    }
+    return new ChildApplication(builder.start(), log);
   }
 
   private static String property(String name) {

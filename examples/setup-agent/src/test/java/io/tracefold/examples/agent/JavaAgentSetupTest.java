@@ -114,6 +114,19 @@ class JavaAgentSetupTest {
     }
   }
 
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void noAgentAndNoBean_failsToStartWithTracefoldsExplanationInSpringBootsReport() throws Exception {
+    String output = ChildApplication.runWithoutAgent("no-agent", START);
+    // Spring Boot's failure report, written by TracefoldFailureAnalyzer, not Spring's generic box.
+    assertThat(output)
+        .contains("APPLICATION FAILED TO START")
+        .contains("Tracefold (tracefold-axon) is enabled but has no io.opentelemetry.api.OpenTelemetry")
+        .contains("-javaagent:opentelemetry-javaagent.jar", "opentelemetry-spring-boot-starter",
+            "micrometer-tracing-bridge-otel", "@Bean OpenTelemetrySdk", "tracefold.enabled=false")
+        .doesNotContain("required a bean of type 'io.opentelemetry.api.OpenTelemetry'");
+  }
+
   /** Returns the graph keys of the spans the stored {@code traceparent}s name. */
   private static Set<String> eventSpanKeys(List<String> traceparents) {
     Set<String> keys = new LinkedHashSet<>();
