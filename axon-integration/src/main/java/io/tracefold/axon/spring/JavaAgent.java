@@ -49,6 +49,11 @@ interface JavaAgent {
       } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
         return null;
       }
+      String enabled = setting("otel.javaagent.enabled", "OTEL_JAVAAGENT_ENABLED");
+      if (enabled != null && "false".equals(enabled.trim().toLowerCase(Locale.ROOT))) {
+        // The agent's classes are on the bootstrap class path, but it installed nothing: no bridge.
+        return null;
+      }
       try {
         // Under the agent, get() returns the agent's bridge and set() is ignored: no side effect.
         return bridged(GlobalOpenTelemetry.get());
