@@ -4,19 +4,34 @@ import io.opentelemetry.api.OpenTelemetry;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 
 /**
- * Thrown at start-up when Tracefold is enabled and the application has no {@link OpenTelemetry}
- * bean; {@link TracefoldFailureAnalyzer} turns it into Spring Boot's start-up failure report.
+ * Thrown at start-up when Tracefold is enabled and has no {@link OpenTelemetry} to emit through:
+ * no {@code OpenTelemetry} bean and no OpenTelemetry Java agent (or not the one that {@code
+ * tracefold.open-telemetry} asks for). {@link TracefoldFailureAnalyzer} turns it into Spring
+ * Boot's start-up failure report.
  */
 public final class MissingOpenTelemetryException extends NoSuchBeanDefinitionException {
 
   private static final long serialVersionUID = 1L;
 
-  /** Creates the exception. */
+  /** Says which instance is missing. */
+  private final String reason;
+
+  /** Creates the exception for an application with neither an {@code OpenTelemetry} bean nor the Java agent. */
   public MissingOpenTelemetryException() {
-    super(
-        OpenTelemetry.class,
-        "Tracefold needs an io.opentelemetry.api.OpenTelemetry bean: declare one (e.g. an"
-            + " OpenTelemetrySdk) or add the OpenTelemetry Spring Boot starter. Tracefold never"
-            + " falls back to GlobalOpenTelemetry. Set tracefold.enabled=false to run without it.");
+    this("the application has no such bean and runs without the OpenTelemetry Java agent.");
+  }
+
+  /** Creates the exception with a reason saying which instance was asked for and is missing. */
+  MissingOpenTelemetryException(String reason) {
+    super(OpenTelemetry.class,
+        "Tracefold needs an io.opentelemetry.api.OpenTelemetry: " + reason + " Attach the Java agent, declare"
+            + " a bean (e.g. an OpenTelemetrySdk) or add the OpenTelemetry Spring Boot starter. Tracefold uses"
+            + " GlobalOpenTelemetry only under the agent. Set tracefold.enabled=false to run without it.");
+    this.reason = reason;
+  }
+
+  /** Returns which instance was asked for and is missing. */
+  String reason() {
+    return reason;
   }
 }

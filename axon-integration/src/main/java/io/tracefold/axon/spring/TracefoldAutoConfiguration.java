@@ -29,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -54,10 +55,13 @@ import org.springframework.util.unit.DataSize;
  * Axon's {@code AxonTracingAutoConfiguration}, which back off; the snapshotter comes from {@link
  * TracefoldSnapshotterAutoConfiguration}.
  *
- * <p>Requires an {@link OpenTelemetry} bean (the application's own, or the OpenTelemetry Spring
- * Boot starter's): Tracefold never falls back to {@code GlobalOpenTelemetry}, so without one the
- * application fails to start with a message naming the missing bean. {@code tracefold.enabled=false}
- * switches the whole auto-configuration off.
+ * <p>Emits through the application's {@link OpenTelemetry} bean (its own, or a starter's such as
+ * the OpenTelemetry Spring Boot starter's); without one, under the OpenTelemetry Java agent,
+ * through the agent's instance (also in place of the exporter-less SDK that Spring Boot's Actuator
+ * declares on its own); {@code tracefold.open-telemetry} overrides that choice. Tracefold never
+ * uses {@code GlobalOpenTelemetry} otherwise: without any instance the application fails to start,
+ * explained by {@link TracefoldFailureAnalyzer}. {@code tracefold.enabled=false} switches the whole
+ * auto-configuration off.
  */
 @AutoConfiguration(
     before = {AxonTracingAutoConfiguration.class, AxonAutoConfiguration.class},
@@ -123,10 +127,13 @@ public final class TracefoldAutoConfiguration {
   }
 
   /**
-   * Returns the module every other bean comes from, emitting through the application's {@link
-   * OpenTelemetry} bean and configured by {@code tracefold.*}.
+   * Returns the module every other bean comes from, emitting through the {@link OpenTelemetry} that
+   * {@code tracefold.open-telemetry} selects (by default: the application's bean, else the
+   * OpenTelemetry Java agent's instance, else Spring Boot's auto-configured bean) and configured by
+   * {@code tracefold.*}. Logs at INFO which instance it uses and why, and a WARN when it can tell
+   * that instance exports nothing.
    *
-   * @throws MissingOpenTelemetryException if there is no {@code OpenTelemetry} bean
+   * @throws MissingOpenTelemetryException if there is no such instance
    * @throws InvalidConfigurationPropertyValueException if a {@code tracefold.*} setting is invalid
    */
   @Bean
@@ -134,13 +141,18 @@ public final class TracefoldAutoConfiguration {
   public AxonTracefold axonTracefold(
       ObjectProvider<OpenTelemetry> openTelemetry,
       TracefoldProperties properties,
-      ProjectionLineageStore projectionLineageStore) {
-    OpenTelemetry otel = openTelemetry.getIfAvailable();
-    if (otel == null) {
-      throw new MissingOpenTelemetryException();
+      ProjectionLineageStore projectionLineageStore,
+      ConfigurableListableBeanFactory beanFactory) {
+    if (properties.getOpenTelemetry() == null) {
+      throw new InvalidConfigurationPropertyValueException(
+          "tracefold.open-telemetry", null, "must be one of auto, bean, agent");
     }
-    reportInstance(otel);
-    return builder(otel, properties).setProjectionLineageStore(projectionLineageStore).build();
+    JavaAgent agent = beanFactory.getBeanProvider(JavaAgent.class).getIfAvailable(JavaAgent::detect);
+    OpenTelemetryChoice choice = OpenTelemetryChoice.choose(properties.getOpenTelemetry(), openTelemetry, beanFactory, agent);
+    AxonTracefold tracefold =
+        builder(choice.instance, properties).setProjectionLineageStore(projectionLineageStore).build();
+    choice.report(LOGGER);
+    return tracefold;
   }
 
   /**
@@ -174,31 +186,6 @@ public final class TracefoldAutoConfiguration {
         // Diagnostics only: never fail the start for them.
       }
     };
-  }
-
-  /**
-   * Says at start-up which OpenTelemetry Tracefold emits through, and warns when it can tell that
-   * instance exports nothing (an SDK without a span processor, as Spring Boot's Actuator creates
-   * when {@code opentelemetry-sdk} is on the class path and no exporter is configured).
-   */
-  static void reportInstance(OpenTelemetry otel) {
-    try {
-      String description = String.valueOf(otel);
-      LOGGER.info("Tracefold emits through the OpenTelemetry bean {}", otel.getClass().getName());
-      if (exportsNothing(description)) {
-        LOGGER.warn("Tracefold: the OpenTelemetry bean ({}) has no span processor, so no span of"
-            + " Tracefold or Axon is exported. Configure an exporter, or under the OpenTelemetry Java"
-            + " agent declare @Bean OpenTelemetry openTelemetry() {{ return GlobalOpenTelemetry.get(); }}.",
-            otel.getClass().getName());
-      }
-    } catch (RuntimeException | LinkageError e) {
-      // Diagnostics only: never fail the start for them.
-    }
-  }
-
-  /** Returns whether an SDK's description shows no span processor at all. */
-  static boolean exportsNothing(String description) {
-    return description.contains("spanProcessor=NoopSpanProcessor");
   }
 
   /** Returns the builder {@code properties} describe, naming the first invalid setting. */

@@ -19,6 +19,12 @@ public final class TracefoldProperties {
 
   /** Whether Tracefold's auto-configuration is active; false leaves Axon's own defaults. */
   private boolean enabled = true;
+  /**
+   * Which OpenTelemetry Tracefold emits through: AUTO (the application's bean, else the Java agent's
+   * instance, else Spring Boot's auto-configured bean), BEAN (the OpenTelemetry bean), AGENT (the
+   * OpenTelemetry Java agent's instance).
+   */
+  private OpenTelemetrySource openTelemetry = OpenTelemetrySource.AUTO;
   /** Most links per span (at least 2, default 128); not above the SDK's maxNumberOfLinks. */
   private int maxDirectLinks = LinkLimits.DEFAULT_MAX_DIRECT_LINKS;
   /** What happens beyond the link budget: LINEAGE (lossless, default), KEEP_FIRST_LOSSY, KEEP_LATEST_LOSSY. */
@@ -44,6 +50,19 @@ public final class TracefoldProperties {
   /** Sets whether the auto-configuration is active. */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
+  }
+
+  /**
+   * Returns which OpenTelemetry Tracefold emits through ({@code tracefold.open-telemetry}, default
+   * {@code auto}).
+   */
+  public OpenTelemetrySource getOpenTelemetry() {
+    return openTelemetry;
+  }
+
+  /** Sets which OpenTelemetry Tracefold emits through. */
+  public void setOpenTelemetry(OpenTelemetrySource openTelemetry) {
+    this.openTelemetry = openTelemetry;
   }
 
   /**
@@ -148,5 +167,19 @@ public final class TracefoldProperties {
   /** Sets the most contributors recorded without an exported lineage node over them. */
   public void setMaxPendingContributors(int maxPendingContributors) {
     this.maxPendingContributors = maxPendingContributors;
+  }
+
+  /** Where the OpenTelemetry instance Tracefold emits through comes from ({@code tracefold.open-telemetry}). */
+  public enum OpenTelemetrySource {
+    /**
+     * An {@code OpenTelemetry} bean of the application's (its own or a starter's); else, under the
+     * OpenTelemetry Java agent, the agent's instance rather than a bean Spring Boot declared on its
+     * own; else Spring Boot's bean; else the start fails.
+     */
+    AUTO,
+    /** The application's {@code OpenTelemetry} bean, whoever declared it; the start fails without one. */
+    BEAN,
+    /** The OpenTelemetry Java agent's instance ({@code GlobalOpenTelemetry}); the start fails without the agent. */
+    AGENT
   }
 }
