@@ -30,6 +30,90 @@ public final class ProvenanceChecks {
   private ProvenanceChecks() {}
 
   /**
+   * Runs {@link ShopWorkload} and checks what a set-up that exports every span must show: every
+   * event span exported; every rehydration (one per command, one per load) and every projection
+   * update reaching exactly the event spans of its entity's history, the long history through
+   * lineage spans.
+   */
+  public static void runWorkloadAllSampled(ShopClient client) {
+    ShopWorkload.run(client);
+    for (String cart : ShopWorkload.carts()) {
+      List<String> events = client.eventSpanKeys(cart);
+      client.awaitSpan(UPDATE, cart, events.size());
+      List<SpanData> spans = client.spans();
+      Set<String> exported = keys(spans);
+      assertThat(exported).as("every event span of %s exported", cart).containsAll(events);
+      assertThat(assertEachReachesItsEvents(spans, REHYDRATION, cart, events))
+          .hasSize(ShopWorkload.rehydrations(cart));
+      assertThat(assertEachReachesItsEvents(spans, UPDATE, cart, events)).hasSize(events.size());
+    }
+    // The long history is reached through lineage spans (the 128-link budget is crossed).
+    SpanData last = client.awaitSpan(REHYDRATION, ShopWorkload.BIG, ShopWorkload.BIG_COMMANDS + 1);
+    ProvenanceGraph.Reach reach = ProvenanceGraph.of(client.spans()).reach(last);
+    assertThat(reach.contributors()).hasSize(ShopWorkload.BIG_COMMANDS + 1);
+    assertThat(reach.intermediateSpans()).isNotEmpty();
+    assertThat(reach.maxHops()).isGreaterThanOrEqualTo(2);
+  }
+
+  /**
+   * Runs {@link ShopWorkload} under a parent-based trace-id ratio sampler of {@code ratio} (at most
+   * 0.5, above 0) and checks the promise of the README's sampling guide: nothing breaks; some event spans are
+   * exported and some not; every exported rehydration and update reaches every exported event span
+   * of its history; a sampled load (loads are repeated until one is sampled) knows every event,
+   * though most of them were recorded by unsampled spans; unsampled reconstructions export nothing.
+   *
+   * @return the sampled load's rehydration span
+   */
+  public static SpanData runWorkloadRatioSampled(ShopClient client, double ratio) {
+    ShopWorkload.run(client); // nothing breaks: every command, load and read-model update succeeds
+    String big = ShopWorkload.BIG;
+    int events = ShopWorkload.BIG_COMMANDS + 1;
+    // Repeat loads until one is sampled: enough tries that all fail with odds below 1e-20.
+    int tries = (int) Math.ceil(Math.log(1e-20) / Math.log(1 - ratio));
+    int before = client.spans(REHYDRATION, big).size();
+    int loads = 0;
+    while (client.spans(REHYDRATION, big).size() == before && loads < tries) {
+      assertThat(client.load(big)).isEqualTo(ShopWorkload.items(big));
+      loads++;
+    }
+    List<SpanData> rehydrations = client.spans(REHYDRATION, big);
+    assertThat(rehydrations).as("a sampled load in %s tries", loads).hasSizeGreaterThan(before);
+    SpanData sampled = rehydrations.get(rehydrations.size() - 1);
+    // Recorded whatever the sampling: the load knows every event, though most of their traces (and
+    // most reconstructions before it) were not sampled.
+    assertThat(sampled.getAttributes().get(TracefoldAttributes.CONTRIBUTORS)).isEqualTo(events);
+    assertThat(sampled.getAttributes().get(TracefoldAttributes.CONTEXTS_UNSAMPLED)).isPositive();
+
+    List<SpanData> spans = client.spans();
+    List<String> eventKeys = client.eventSpanKeys(big);
+    Set<String> exported = keys(spans);
+    long exportedEvents = eventKeys.stream().filter(exported::contains).count();
+    // (With 201 events at a ratio of 0.5 or less, none or all exported has odds below 1e-60.)
+    assertThat(exportedEvents).as("some event spans sampled, some not").isBetween(1L, events - 1L);
+    // Every exported rehydration, the sampled load's included, reaches every exported event span
+    // of its history; the unsampled ones exported nothing (fewer spans than reconstructions).
+    assertThat(assertEachReachesItsEvents(spans, REHYDRATION, big, eventKeys))
+        .hasSizeBetween(1, ShopWorkload.rehydrations(big) + loads - 1);
+    assertThat(ProvenanceGraph.of(spans).reach(sampled).intermediateSpans()).isNotEmpty();
+    assertThat(assertEachReachesItsEvents(spans, UPDATE, big, eventKeys)).hasSizeBetween(1, events - 1);
+    for (String cart : ShopWorkload.SMALL) {
+      assertEachReachesItsEvents(spans, REHYDRATION, cart, client.eventSpanKeys(cart));
+      assertEachReachesItsEvents(spans, UPDATE, cart, client.eventSpanKeys(cart));
+    }
+    assertLineageOnlyUnderExportedReconstructions(spans);
+    return sampled;
+  }
+
+  /** Returns the graph keys of these spans. */
+  public static Set<String> keys(List<SpanData> spans) {
+    Set<String> keys = new HashSet<>();
+    for (SpanData span : spans) {
+      keys.add(ProvenanceGraph.key(span.getSpanContext()));
+    }
+    return keys;
+  }
+
+  /**
    * Asserts, for every exported span named {@code namePrefix} about {@code entityId}, the promise
    * of the README's sampling guide: with {@code c} its {@code tracefold.contributors} (the events
    * behind the state it reconstructed, recorded whatever the sampling), it reaches every
@@ -44,10 +128,7 @@ public final class ProvenanceChecks {
   public static List<SpanData> assertEachReachesItsEvents(
       List<SpanData> spans, String namePrefix, String entityId, List<String> eventSpanKeys) {
     ProvenanceGraph graph = ProvenanceGraph.of(spans);
-    Set<String> exported = new HashSet<>();
-    for (SpanData span : spans) {
-      exported.add(ProvenanceGraph.key(span.getSpanContext()));
-    }
+    Set<String> exported = keys(spans);
     List<SpanData> checked = spans.stream()
         .filter(s -> s.getName().startsWith(namePrefix)
             && entityId.equals(s.getAttributes().get(TracefoldAttributes.ENTITY_ID)))
