@@ -1,5 +1,6 @@
 package io.tracefold.examples.setup.axontracing;
 
+import static io.tracefold.examples.setup.testkit.ShopClient.arguments;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.api.OpenTelemetry;
@@ -146,7 +147,7 @@ class AxonTracingCoexistenceSetupTest {
     sources[0] = AxonTracingShopApplication.class;
     sources[1] = CaptureSpans.class;
     System.arraycopy(extra, 0, sources, 2, extra.length);
-    return new SpringApplicationBuilder(sources).web(WebApplicationType.NONE).properties(properties).run();
+    return new SpringApplicationBuilder(sources).web(WebApplicationType.NONE).run(arguments(properties));
   }
 
   private static ShopClient client(ConfigurableApplicationContext context) {

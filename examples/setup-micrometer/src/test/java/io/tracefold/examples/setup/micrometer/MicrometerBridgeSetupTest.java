@@ -1,6 +1,7 @@
 package io.tracefold.examples.setup.micrometer;
 
 import static io.tracefold.examples.setup.testkit.ProvenanceChecks.EVENT_SPAN;
+import static io.tracefold.examples.setup.testkit.ShopClient.arguments;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.observation.Observation;
@@ -68,8 +69,7 @@ class MicrometerBridgeSetupTest {
         // Boot's batch span processor drops spans beyond its queue (2,048 by default); the test
         // must see every exported span, so the queue holds the whole run.
         .properties("management.tracing.opentelemetry.export.max-queue-size=100000")
-        .properties(properties)
-        .run();
+        .run(arguments(properties));
   }
 
   private static ShopClient client(ConfigurableApplicationContext context) {

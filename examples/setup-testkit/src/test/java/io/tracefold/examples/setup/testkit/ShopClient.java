@@ -78,6 +78,18 @@ public final class ShopClient {
     };
   }
 
+  /**
+   * Returns {@code key=value} settings as command-line arguments, which override the application's
+   * own {@code application.properties} (a builder's default properties would not).
+   */
+  public static String[] arguments(String... settings) {
+    String[] arguments = new String[settings.length];
+    for (int i = 0; i < settings.length; i++) {
+      arguments[i] = "--" + settings[i];
+    }
+    return arguments;
+  }
+
   /** Sends a command and waits for its result, in a root span of its own. */
   public void send(Object command) {
     rootSpan.run("shop.send", () -> context.getBean(CommandGateway.class).sendAndWait(command));

@@ -1,0 +1,98 @@
+package io.tracefold.examples.setup.otelstarter;
+
+import static io.tracefold.examples.setup.testkit.ShopClient.arguments;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.tracefold.axon.AxonTracefold;
+import io.tracefold.examples.setup.testkit.ProvenanceChecks;
+import io.tracefold.examples.setup.testkit.ShopClient;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The shop run as a user runs it with the OpenTelemetry Spring Boot starter: the starter's SDK,
+ * configured by the application's {@code otel.*} properties (sampler {@code
+ * parentbased_traceidratio}), with the OTLP exporter switched off and a span processor added the
+ * way the starter's docs show ({@code AutoConfigurationCustomizerProvider} bean), capturing in
+ * memory.
+ */
+class OtelStarterSetupTest {
+
+  @Test
+  void ratio1_everyRehydrationAndUpdateReachesExactlyItsEventSpans() {
+    try (ConfigurableApplicationContext context = start()) {
+      assertThat(sampler(context)).startsWith("ParentBased{root:TraceIdRatioBased{1.000000}");
+      ShopClient client = client(context);
+      ProvenanceChecks.runWorkloadAllSampled(client);
+
+      // Command spans join the client's trace (the starter's context propagation), and every span
+      // went through the starter's SDK, with its resource.
+      List<SpanData> spans = client.spans();
+      Set<String> clientTraces = spans.stream()
+          .filter(s -> s.getName().equals("shop.send") && !s.getParentSpanContext().isValid())
+          .map(SpanData::getTraceId).collect(Collectors.toSet());
+      assertThat(spans).filteredOn(s -> s.getName().startsWith(ProvenanceChecks.EVENT_SPAN))
+          .isNotEmpty()
+          .allSatisfy(s -> assertThat(clientTraces).contains(s.getTraceId()));
+      assertThat(spans).allSatisfy(s -> assertThat(
+          s.getResource().getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("service.name")))
+          .isEqualTo("shop"));
+    }
+  }
+
+  @Test
+  void ratio025_sampledReconstructionsReachEveryExportedEventSpan_unsampledExportNothing() {
+    try (ConfigurableApplicationContext context = start("otel.traces.sampler.arg=0.25")) {
+      assertThat(sampler(context)).startsWith("ParentBased{root:TraceIdRatioBased{0.250000}");
+      ProvenanceChecks.runWorkloadRatioSampled(client(context), 0.25);
+    }
+  }
+
+  private static ConfigurableApplicationContext start(String... properties) {
+    return new SpringApplicationBuilder(OtelStarterShopApplication.class, CaptureSpans.class)
+        .web(WebApplicationType.NONE)
+        .properties("otel.traces.exporter=none") // no collector in tests: spans are captured in memory
+        .run(arguments(properties));
+  }
+
+  private static String sampler(ConfigurableApplicationContext context) {
+    return ((OpenTelemetrySdk) context.getBean(OpenTelemetry.class)).getSdkTracerProvider().getSampler().getDescription();
+  }
+
+  private static ShopClient client(ConfigurableApplicationContext context) {
+    // Tracefold emits through the starter's OpenTelemetry bean, the only one.
+    assertThat(context.getBeansOfType(OpenTelemetry.class)).hasSize(1);
+    assertThat(context.getBean(AxonTracefold.class)).isNotNull();
+    InMemorySpanExporter exporter = context.getBean(InMemorySpanExporter.class);
+    return new ShopClient(
+        context, ShopClient.openTelemetryRoot(context.getBean(OpenTelemetry.class)), exporter::getFinishedSpanItems);
+  }
+
+  /** Adds a span processor to the starter's SDK, as the starter's documentation shows. */
+  @Configuration(proxyBeanMethods = false)
+  static class CaptureSpans {
+    @Bean
+    InMemorySpanExporter inMemorySpanExporter() {
+      return InMemorySpanExporter.create();
+    }
+
+    @Bean
+    AutoConfigurationCustomizerProvider captureSpans(InMemorySpanExporter exporter) {
+      return customizer -> customizer.addTracerProviderCustomizer(
+          (tracerProvider, config) -> tracerProvider.addSpanProcessor(SimpleSpanProcessor.create(exporter)));
+    }
+  }
+}
