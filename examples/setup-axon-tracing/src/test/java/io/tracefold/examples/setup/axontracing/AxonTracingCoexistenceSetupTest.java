@@ -19,8 +19,8 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.tracing.SpanFactory;
 import org.axonframework.tracing.opentelemetry.OpenTelemetrySpanFactory;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -151,10 +151,7 @@ class AxonTracingCoexistenceSetupTest {
   }
 
   private static ShopClient client(ConfigurableApplicationContext context) {
-    assertThat(context.getBean(AxonTracefold.class)).isNotNull();
-    InMemorySpanExporter exporter = context.getBean(InMemorySpanExporter.class);
-    return new ShopClient(
-        context, ShopClient.openTelemetryRoot(context.getBean(OpenTelemetry.class)), exporter::getFinishedSpanItems);
+    return ShopClient.inMemory(context);
   }
 
   /** An application that declared Axon's OpenTelemetry span factory itself, on its own SDK. */

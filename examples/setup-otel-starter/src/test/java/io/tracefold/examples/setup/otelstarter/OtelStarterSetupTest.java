@@ -9,12 +9,9 @@ import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvide
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.tracefold.axon.AxonTracefold;
 import io.tracefold.examples.setup.testkit.ProvenanceChecks;
 import io.tracefold.examples.setup.testkit.ShopClient;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -38,15 +35,10 @@ class OtelStarterSetupTest {
       ShopClient client = client(context);
       ProvenanceChecks.runWorkloadAllSampled(client);
 
-      // Command spans join the client's trace (the starter's context propagation), and every span
-      // went through the starter's SDK, with its resource.
+      // Command spans join the client's trace, and every span went through the starter's SDK, with
+      // its resource.
       List<SpanData> spans = client.spans();
-      Set<String> clientTraces = spans.stream()
-          .filter(s -> s.getName().equals("shop.send") && !s.getParentSpanContext().isValid())
-          .map(SpanData::getTraceId).collect(Collectors.toSet());
-      assertThat(spans).filteredOn(s -> s.getName().startsWith(ProvenanceChecks.EVENT_SPAN))
-          .isNotEmpty()
-          .allSatisfy(s -> assertThat(clientTraces).contains(s.getTraceId()));
+      ProvenanceChecks.assertEventSpansInClientTraces(spans);
       assertThat(spans).allSatisfy(s -> assertThat(
           s.getResource().getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("service.name")))
           .isEqualTo("shop"));
@@ -74,11 +66,7 @@ class OtelStarterSetupTest {
 
   private static ShopClient client(ConfigurableApplicationContext context) {
     // Tracefold emits through the starter's OpenTelemetry bean, the only one.
-    assertThat(context.getBeansOfType(OpenTelemetry.class)).hasSize(1);
-    assertThat(context.getBean(AxonTracefold.class)).isNotNull();
-    InMemorySpanExporter exporter = context.getBean(InMemorySpanExporter.class);
-    return new ShopClient(
-        context, ShopClient.openTelemetryRoot(context.getBean(OpenTelemetry.class)), exporter::getFinishedSpanItems);
+    return ShopClient.inMemory(context);
   }
 
   /** Adds a span processor to the starter's SDK, as the starter's documentation shows. */

@@ -104,6 +104,22 @@ public final class ProvenanceChecks {
     return sampled;
   }
 
+  /**
+   * Asserts that every exported event span is in the trace of a client's root span ({@link
+   * ShopClient#SEND}): the set-up's context propagation carries the client's trace into Axon.
+   */
+  public static void assertEventSpansInClientTraces(List<SpanData> spans) {
+    Set<String> clientTraces = new HashSet<>();
+    for (SpanData span : spans) {
+      if (span.getName().equals(ShopClient.SEND) && !span.getParentSpanContext().isValid()) {
+        clientTraces.add(span.getTraceId());
+      }
+    }
+    assertThat(spans).filteredOn(s -> s.getName().startsWith(EVENT_SPAN))
+        .isNotEmpty()
+        .allSatisfy(s -> assertThat(clientTraces).contains(s.getTraceId()));
+  }
+
   /** Returns the graph keys of these spans. */
   public static Set<String> keys(List<SpanData> spans) {
     Set<String> keys = new HashSet<>();

@@ -1,5 +1,7 @@
 package io.tracefold.examples.setup.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -7,7 +9,11 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.tracefold.axon.AxonTracefold;
 import io.tracefold.core.TracefoldAttributes;
 import io.tracefold.core.testing.ProvenanceGraph;
 import io.tracefold.examples.setup.shop.Cart;
@@ -16,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -51,6 +58,9 @@ public final class ShopClient {
         }
       };
 
+  /** Name of the root span of each command a client sends. */
+  public static final String SEND = "shop.send";
+
   private final ApplicationContext context;
   private final RootSpan rootSpan;
   private final Supplier<List<SpanData>> exported;
@@ -64,6 +74,33 @@ public final class ShopClient {
     this.context = context;
     this.rootSpan = rootSpan;
     this.exported = exported;
+  }
+
+  /**
+   * Returns a client of an application whose only {@code OpenTelemetry} bean is an SDK exporting to
+   * an {@link InMemorySpanExporter} bean, starting its root spans with the OpenTelemetry API.
+   */
+  public static ShopClient inMemory(ApplicationContext context) {
+    return inMemory(context, openTelemetryRoot(context.getBean(OpenTelemetry.class)));
+  }
+
+  /**
+   * Returns a client of an application whose only {@code OpenTelemetry} bean is an SDK exporting to
+   * an {@link InMemorySpanExporter} bean (directly or through a batch processor, flushed before every
+   * read), starting its root spans with {@code rootSpan}. Asserts that Tracefold emits through that
+   * bean: it is the only one, and Tracefold's module is there.
+   */
+  public static ShopClient inMemory(ApplicationContext context, RootSpan rootSpan) {
+    assertThat(context.getBeansOfType(OpenTelemetry.class)).as("OpenTelemetry beans").hasSize(1);
+    assertThat(context.getBeanProvider(AxonTracefold.class).getIfAvailable()).as("Tracefold's module").isNotNull();
+    OpenTelemetry openTelemetry = context.getBean(OpenTelemetry.class);
+    assertThat(openTelemetry).isInstanceOf(OpenTelemetrySdk.class);
+    SdkTracerProvider tracerProvider = ((OpenTelemetrySdk) openTelemetry).getSdkTracerProvider();
+    InMemorySpanExporter exporter = context.getBean(InMemorySpanExporter.class);
+    return new ShopClient(context, rootSpan, () -> {
+      tracerProvider.forceFlush().join(10, TimeUnit.SECONDS);
+      return exporter.getFinishedSpanItems();
+    });
   }
 
   /** Returns root spans started with the OpenTelemetry API on {@code openTelemetry}. */
@@ -92,7 +129,7 @@ public final class ShopClient {
 
   /** Sends a command and waits for its result, in a root span of its own. */
   public void send(Object command) {
-    rootSpan.run("shop.send", () -> context.getBean(CommandGateway.class).sendAndWait(command));
+    rootSpan.run(SEND, () -> context.getBean(CommandGateway.class).sendAndWait(command));
   }
 
   /** Loads a cart through its repository, in a root span of its own; returns its items. */
