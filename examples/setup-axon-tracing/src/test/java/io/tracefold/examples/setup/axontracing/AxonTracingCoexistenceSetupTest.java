@@ -62,6 +62,7 @@ class AxonTracingCoexistenceSetupTest {
 
       ShopClient client = client(context);
       ProvenanceChecks.runWorkloadAllSampled(client);
+      assertThat(client.sdkVersion()).as("Spring Boot 3.5.7's OpenTelemetry").isEqualTo("1.49.0");
       assertOneTraceContextPerEvent(client);
       assertAxonHandlerSpans(client.spans());
       // Every span comes from the application's OpenTelemetry bean: Tracefold's or the client's.

@@ -31,6 +31,9 @@ class MicrometerBridgeSetupTest {
     try (ConfigurableApplicationContext context = start("management.tracing.sampling.probability=1.0")) {
       ShopClient client = client(context);
       ProvenanceChecks.runWorkloadAllSampled(client);
+      // What Spring Boot 3.5.7 users get: the OpenTelemetry Boot manages, not the 1.68.0 Tracefold is
+      // built on (this module imports Boot's BOM first, as users do).
+      assertThat(client.sdkVersion()).isEqualTo("1.49.0");
 
       // The bridge: each event span is in the trace of the Micrometer observation that sent its
       // command, a root span of Spring Boot's SDK.

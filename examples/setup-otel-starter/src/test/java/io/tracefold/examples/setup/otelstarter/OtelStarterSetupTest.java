@@ -34,6 +34,8 @@ class OtelStarterSetupTest {
       assertThat(sampler(context)).startsWith("ParentBased{root:TraceIdRatioBased{1.000000}");
       ShopClient client = client(context);
       ProvenanceChecks.runWorkloadAllSampled(client);
+      // What the instrumentation BOM 2.31.1, imported before Boot's, gives users (Boot alone: 1.49.0).
+      assertThat(client.sdkVersion()).isEqualTo("1.65.0");
 
       // Command spans join the client's trace, and every span went through the starter's SDK, with
       // its resource.

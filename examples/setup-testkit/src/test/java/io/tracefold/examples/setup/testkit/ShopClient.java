@@ -3,6 +3,7 @@ package io.tracefold.examples.setup.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
@@ -169,6 +170,16 @@ public final class ShopClient {
   /** Returns every span exported so far. */
   public List<SpanData> spans() {
     return exported.get();
+  }
+
+  /**
+   * Returns the version of the OpenTelemetry SDK that exported the spans (their resource's {@code
+   * telemetry.sdk.version}): what the set-up's dependency management resolved.
+   */
+  public String sdkVersion() {
+    List<SpanData> spans = spans();
+    assertThat(spans).as("exported spans").isNotEmpty();
+    return spans.get(0).getResource().getAttribute(AttributeKey.stringKey("telemetry.sdk.version"));
   }
 
   /** Returns the exported spans whose name starts with {@code namePrefix}, about {@code entityId}. */
