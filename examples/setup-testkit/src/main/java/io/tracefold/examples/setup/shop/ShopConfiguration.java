@@ -10,8 +10,8 @@ import org.springframework.context.annotation.PropertySource;
 /**
  * Brings the shop into a Spring Boot application: {@link Cart}, {@link CartSummaries}, an in-memory
  * event store (no database or Axon Server needed) and the Axon settings of {@code
- * tracefold-shop.properties} (no Axon Server, Jackson, the two-segment tracking processor), which
- * the application's own properties override.
+ * tracefold-shop.properties} (no Axon Server, no update check, Jackson, the two-segment tracking
+ * processor), which the application's own properties override.
  */
 @Configuration(proxyBeanMethods = false)
 @ComponentScan(basePackageClasses = ShopConfiguration.class)

@@ -138,6 +138,8 @@ public final class ProvenanceChecks {
    * probability 1.0) that is exactly the first {@code c} event spans.
    *
    * @param spans every exported span
+   * @param namePrefix name prefix of the spans to check ({@link #REHYDRATION}, {@link #UPDATE})
+   * @param entityId the entity (the cart's id)
    * @param eventSpanKeys the entity's event spans in sequence order ({@link ShopClient#eventSpanKeys})
    * @return the spans checked
    */

@@ -67,6 +67,8 @@ public final class ShopClient {
   private final Supplier<List<SpanData>> exported;
 
   /**
+   * Creates a client of a started application.
+   *
    * @param context the started application
    * @param rootSpan how a client call starts its trace
    * @param exported returns every span exported so far (flushing first where the set-up batches)
