@@ -60,7 +60,9 @@ public final class ProvenanceChecks {
    * 0.5, above 0) and checks the promise of the README's sampling guide: nothing breaks; some event spans are
    * exported and some not; every exported rehydration and update reaches every exported event span
    * of its history; a sampled load (loads are repeated until one is sampled) knows every event,
-   * though most of them were recorded by unsampled spans; unsampled reconstructions export nothing.
+   * though most of them were recorded by unsampled spans; unsampled reconstructions export nothing;
+   * every event whose {@code traceparent} says sampled has its span exported, and nothing at all of
+   * the trace of a command whose event says unsampled is exported.
    *
    * @return the sampled load's rehydration span
    */
@@ -101,6 +103,21 @@ public final class ProvenanceChecks {
       assertEachReachesItsEvents(spans, UPDATE, cart, client.eventSpanKeys(cart));
     }
     assertLineageOnlyUnderExportedReconstructions(spans);
+    // Head sampling as the event's traceparent recorded it: a sampled command's event span was
+    // exported; of an unsampled command's trace nothing was (no rehydration, no lineage span).
+    Set<String> exportedTraces = new HashSet<>();
+    for (SpanData span : spans) {
+      exportedTraces.add(span.getTraceId());
+    }
+    for (String cart : ShopWorkload.carts()) {
+      for (SpanContext event : client.eventSpanContexts(cart)) {
+        if (event.isSampled()) {
+          assertThat(exported).as("sampled event span exported").contains(ProvenanceGraph.key(event));
+        } else {
+          assertThat(exportedTraces).as("unsampled command trace exports nothing").doesNotContain(event.getTraceId());
+        }
+      }
+    }
     return sampled;
   }
 

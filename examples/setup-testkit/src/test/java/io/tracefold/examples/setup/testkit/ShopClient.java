@@ -208,21 +208,35 @@ public final class ShopClient {
 
   /**
    * Returns the graph keys ({@link ProvenanceGraph#key}) of the spans named by the cart's stored
-   * events' {@code traceparent}, in sequence order (read with OpenTelemetry's own W3C propagator).
+   * events' {@code traceparent}, in sequence order.
    *
    * @throws AssertionError if an event carries no valid {@code traceparent}
    */
   public List<String> eventSpanKeys(String cartId) {
     List<String> keys = new ArrayList<>();
+    for (SpanContext context : eventSpanContexts(cartId)) {
+      keys.add(ProvenanceGraph.key(context));
+    }
+    return keys;
+  }
+
+  /**
+   * Returns the span contexts named by the cart's stored events' {@code traceparent} (with their
+   * sampled flag), in sequence order, read with OpenTelemetry's own W3C propagator.
+   *
+   * @throws AssertionError if an event carries no valid {@code traceparent}
+   */
+  public List<SpanContext> eventSpanContexts(String cartId) {
+    List<SpanContext> contexts = new ArrayList<>();
     for (DomainEventMessage<?> event : events(cartId)) {
       SpanContext context = Span.fromContext(W3CTraceContextPropagator.getInstance()
           .extract(Context.root(), event.getMetaData(), METADATA)).getSpanContext();
       if (!context.isValid()) {
         throw new AssertionError("event without a valid traceparent: " + event.getMetaData());
       }
-      keys.add(ProvenanceGraph.key(context));
+      contexts.add(context);
     }
-    return keys;
+    return contexts;
   }
 
   private static void await(BooleanSupplier condition, String description) {
