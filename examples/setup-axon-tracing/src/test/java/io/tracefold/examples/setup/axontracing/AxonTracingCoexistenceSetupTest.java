@@ -27,7 +27,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionEvaluationRepor
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Tracefold added to an application that has Axon's own {@code axon-tracing-opentelemetry} and an
@@ -36,6 +35,9 @@ import org.springframework.context.annotation.Configuration;
  * bean the application declared itself is kept, and Tracefold's reconstruction spans link the
  * spans it makes. Either way each event carries exactly one trace context, Axon's handler spans
  * stay, and every reconstruction reaches exactly its events.
+ *
+ * <p>The nested bean classes are handed to the application as sources and are not
+ * {@code @Configuration}s, so the application's component scan never picks them up elsewhere.
  */
 class AxonTracingCoexistenceSetupTest {
 
@@ -193,7 +195,6 @@ class AxonTracingCoexistenceSetupTest {
   }
 
   /** An application that declared Axon's OpenTelemetry span factory itself, on its own SDK. */
-  @Configuration(proxyBeanMethods = false)
   static class OwnAxonSpanFactory {
     static final String SCOPE = "AxonFramework-OpenTelemetry";
 
@@ -207,7 +208,6 @@ class AxonTracingCoexistenceSetupTest {
   }
 
   /** An application that declared Axon's OpenTelemetry span factory as Axon's guide shows it. */
-  @Configuration(proxyBeanMethods = false)
   static class GlobalAxonSpanFactory {
     @Bean
     SpanFactory spanFactory() {
@@ -219,7 +219,6 @@ class AxonTracingCoexistenceSetupTest {
    * The remedy available today: rehydration spans from Tracefold's own span factory (on the
    * application's OpenTelemetry bean), whatever the {@code SpanFactory} bean is.
    */
-  @Configuration(proxyBeanMethods = false)
   static class TracefoldRehydrationSpans {
     @Bean
     RepositorySpanFactory repositorySpanFactory(AxonTracefold tracefold) {
@@ -229,7 +228,6 @@ class AxonTracingCoexistenceSetupTest {
   }
 
   /** Captures every span in memory, synchronously. */
-  @Configuration(proxyBeanMethods = false)
   static class CaptureSpans {
     @Bean
     InMemorySpanExporter inMemorySpanExporter() {

@@ -16,13 +16,15 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * The shop run as a user runs it with Micrometer Tracing's OpenTelemetry bridge: Spring Boot's own
  * SDK (its sampler, its batch span processor) with one more {@code SpanExporter} bean, as a user
  * adds an exporter, capturing in memory what would be exported. Client calls are Micrometer
  * observations, as an HTTP server observation would start them.
+ *
+ * <p>The nested bean classes are handed to the application as sources and are not
+ * {@code @Configuration}s, so the application's component scan never picks them up elsewhere.
  */
 class MicrometerBridgeSetupTest {
 
@@ -70,7 +72,6 @@ class MicrometerBridgeSetupTest {
   }
 
   /** An exporter as a user adds one: Spring Boot puts every {@code SpanExporter} bean in its SDK. */
-  @Configuration(proxyBeanMethods = false)
   static class CaptureSpans {
     @Bean
     InMemorySpanExporter inMemorySpanExporter() {

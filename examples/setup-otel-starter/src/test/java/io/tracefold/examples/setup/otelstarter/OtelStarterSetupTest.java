@@ -17,7 +17,6 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * The shop run as a user runs it with the OpenTelemetry Spring Boot starter: the starter's SDK,
@@ -25,6 +24,9 @@ import org.springframework.context.annotation.Configuration;
  * parentbased_traceidratio}), with the OTLP exporter switched off and a span processor added the
  * way the starter's docs show ({@code AutoConfigurationCustomizerProvider} bean), capturing in
  * memory.
+ *
+ * <p>The nested bean classes are handed to the application as sources and are not
+ * {@code @Configuration}s, so the application's component scan never picks them up elsewhere.
  */
 class OtelStarterSetupTest {
 
@@ -72,7 +74,6 @@ class OtelStarterSetupTest {
   }
 
   /** Adds a span processor to the starter's SDK, as the starter's documentation shows. */
-  @Configuration(proxyBeanMethods = false)
   static class CaptureSpans {
     @Bean
     InMemorySpanExporter inMemorySpanExporter() {
