@@ -56,13 +56,13 @@ public final class ProvenanceChecks {
   }
 
   /**
-   * Runs {@link ShopWorkload} under a parent-based trace-id ratio sampler of {@code ratio} (at most
-   * 0.5, above 0) and checks the promise of the README's sampling guide: nothing breaks; some event spans are
-   * exported and some not; every exported rehydration and update reaches every exported event span
-   * of its history; a sampled load (loads are repeated until one is sampled) knows every event,
-   * though most of them were recorded by unsampled spans; unsampled reconstructions export nothing;
-   * every event whose {@code traceparent} says sampled has its span exported, and nothing at all of
-   * the trace of a command whose event says unsampled is exported.
+   * Runs {@link ShopWorkload} under a parent-based trace-id ratio sampler of {@code ratio} (above 0,
+   * at most 0.5) and checks the promise of the README's sampling guide: nothing breaks; some event
+   * spans are exported and some not; every exported rehydration and update reaches every exported
+   * event span of its history; a sampled load (loads are repeated until one is sampled) knows every
+   * event, though most of them were recorded by unsampled spans; unsampled reconstructions export
+   * nothing: every event whose {@code traceparent} says sampled has its span exported, and nothing
+   * at all of the trace of a command whose event says unsampled is.
    *
    * @return the sampled load's rehydration span
    */
