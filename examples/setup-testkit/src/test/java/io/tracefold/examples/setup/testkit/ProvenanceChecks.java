@@ -6,9 +6,11 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.tracefold.core.TracefoldAttributes;
 import io.tracefold.core.testing.ProvenanceGraph;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -46,6 +48,7 @@ public final class ProvenanceChecks {
       assertThat(assertEachReachesItsEvents(spans, REHYDRATION, cart, events))
           .hasSize(ShopWorkload.rehydrations(cart));
       assertThat(assertEachReachesItsEvents(spans, UPDATE, cart, events)).hasSize(events.size());
+      assertContributorsCountTheWholeHistory(client, spans, cart);
     }
     // The long history is reached through lineage spans (the 128-link budget is crossed).
     SpanData last = client.awaitSpan(REHYDRATION, ShopWorkload.BIG, ShopWorkload.BIG_COMMANDS + 1);
@@ -102,6 +105,7 @@ public final class ProvenanceChecks {
       assertEachReachesItsEvents(spans, REHYDRATION, cart, client.eventSpanKeys(cart));
       assertEachReachesItsEvents(spans, UPDATE, cart, client.eventSpanKeys(cart));
     }
+    assertContributorsCountTheWholeHistory(client, spans, big);
     assertLineageOnlyUnderExportedReconstructions(spans);
     // Head sampling as the event's traceparent recorded it: a sampled command's event span was
     // exported; of an unsampled command's trace nothing was (no rehydration, no lineage span).
@@ -190,6 +194,47 @@ public final class ProvenanceChecks {
     assertThat(graph.maxLinksPerSpan()).isLessThanOrEqualTo(128);
     assertThat(graph.spansWithDroppedLinks()).isEmpty();
     return checked;
+  }
+
+  /**
+   * Asserts that each exported reconstruction of the cart counts its entity's whole history in
+   * {@code tracefold.contributors}, however many of the spans before it were sampled: a rehydration
+   * in a command's trace counts the events before that command's (the lowest sequence of the events
+   * in its trace), a rehydration of a load every stored event, and a projection update the events up
+   * to its own (the {@code EventProcessor.process} span above it links the event with its sequence).
+   */
+  public static void assertContributorsCountTheWholeHistory(ShopClient client, List<SpanData> spans, String cartId) {
+    List<SpanContext> events = client.eventSpanContexts(cartId);
+    Map<String, Long> firstSequenceByTrace = new HashMap<>();
+    for (int i = events.size() - 1; i >= 0; i--) {
+      firstSequenceByTrace.put(events.get(i).getTraceId(), (long) i);
+    }
+    Map<String, SpanData> byId = new HashMap<>();
+    for (SpanData span : spans) {
+      byId.put(span.getSpanId(), span);
+    }
+    int checked = 0;
+    for (SpanData span : spans) {
+      if (!cartId.equals(span.getAttributes().get(TracefoldAttributes.ENTITY_ID))) {
+        continue;
+      }
+      Long contributors = span.getAttributes().get(TracefoldAttributes.CONTRIBUTORS);
+      if (span.getName().startsWith(REHYDRATION)) {
+        Long before = firstSequenceByTrace.get(span.getTraceId());
+        assertThat(contributors).as("contributors of %s", span).isEqualTo(before != null ? before : events.size());
+        checked++;
+      } else if (span.getName().startsWith(UPDATE)) {
+        SpanData process = byId.get(span.getParentSpanId());
+        while (process != null && !process.getName().startsWith("EventProcessor.process")) {
+          process = byId.get(process.getParentSpanId()); // Axon's handler span may be in between
+        }
+        assertThat(process).as("process span above %s", span).isNotNull();
+        Long sequence = process.getLinks().get(0).getAttributes().get(TracefoldAttributes.EVENT_SEQUENCE);
+        assertThat(contributors).as("contributors of %s", span).isEqualTo(sequence + 1);
+        checked++;
+      }
+    }
+    assertThat(checked).as("reconstructions of %s checked", cartId).isPositive();
   }
 
   /**
