@@ -24,6 +24,9 @@ final class OpenTelemetryChoice {
 
   private static final String SPRING_BOOT_PACKAGE = "org.springframework.boot.";
 
+  /** Spring Boot Actuator's list of the exporters its own span processor exports to (Boot 3.2+). */
+  static final String BOOT_SPAN_EXPORTERS = "org.springframework.boot.actuate.autoconfigure.tracing.SpanExporters";
+
   /** The instance Tracefold emits through. */
   final OpenTelemetry instance;
   /** Says which instance it is and why, for the start-up log. */
@@ -58,7 +61,7 @@ final class OpenTelemetryChoice {
         description += "; the OpenTelemetry Java agent is attached too, but its instance (GlobalOpenTelemetry) is"
             + " not that bean: declare no bean, or tracefold.open-telemetry=agent, to emit through the agent";
       }
-      return new OpenTelemetryChoice(bean, description, silence(bean));
+      return new OpenTelemetryChoice(bean, description, silence(bean, bootDefault, beanFactory));
     }
     OpenTelemetry fromAgent = source == OpenTelemetrySource.BEAN ? null : agent.openTelemetry();
     if (fromAgent != null) {
@@ -71,7 +74,7 @@ final class OpenTelemetryChoice {
       return new OpenTelemetryChoice(fromAgent, description, agent.silencedBy());
     }
     if (bean != null) {
-      return new OpenTelemetryChoice(bean, describeBean(name, declaredBy, true), silence(bean));
+      return new OpenTelemetryChoice(bean, describeBean(name, declaredBy, true), silence(bean, bootDefault, beanFactory));
     }
     if (source == OpenTelemetrySource.AGENT) {
       throw new MissingOpenTelemetryException(
@@ -106,6 +109,31 @@ final class OpenTelemetryChoice {
     } catch (RuntimeException | LinkageError e) {
       return null;
     }
+  }
+
+  /**
+   * Returns why a bean exports nothing, if that can be told, else null: no span processor at all, or
+   * (for Spring Boot's own bean, which the Micrometer bridge set-up uses) Boot's span processor over
+   * an empty list of exporters, as Boot builds it when no exporter is configured (no
+   * {@code management.otlp.tracing.endpoint}, no {@code SpanExporter} bean).
+   */
+  static @Nullable String silence(OpenTelemetry instance, boolean bootBean, ConfigurableListableBeanFactory beanFactory) {
+    String silence = silence(instance);
+    if (silence != null || !bootBean) {
+      return silence;
+    }
+    try {
+      Class<?> exportersType =
+          Class.forName(BOOT_SPAN_EXPORTERS, false, OpenTelemetryChoice.class.getClassLoader());
+      Object exporters = beanFactory.getBeanProvider(exportersType).getIfAvailable();
+      if (exporters instanceof Iterable<?> list && !list.iterator().hasNext()) {
+        return "Spring Boot's span processor has no exporter: set management.otlp.tracing.endpoint,"
+            + " or declare a SpanExporter bean";
+      }
+    } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+      // No Micrometer tracing auto-configuration (or not this Boot line): nothing to tell.
+    }
+    return null;
   }
 
   /** Returns whether an SDK's description shows no span processor at all. */

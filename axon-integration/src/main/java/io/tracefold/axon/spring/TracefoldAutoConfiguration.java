@@ -260,11 +260,27 @@ public final class TracefoldAutoConfiguration {
     return tracefold.spanFactory();
   }
 
-  /** Returns the repository span factory whose rehydration spans link every contributing event. */
+  /**
+   * Returns the repository span factory whose rehydration spans link every contributing event. Its
+   * spans always come from Tracefold's own span factory, whatever the application's {@link
+   * SpanFactory} bean is: a bean of another kind (such as Axon's {@code OpenTelemetrySpanFactory} on
+   * an unset {@code GlobalOpenTelemetry}) would otherwise make rehydration spans that go nowhere.
+   */
   @Bean
   @ConditionalOnMissingBean(RepositorySpanFactory.class)
-  public RepositorySpanFactory repositorySpanFactory(AxonTracefold tracefold, SpanFactory spanFactory) {
-    return tracefold.repositorySpanFactory(DefaultRepositorySpanFactory.builder().spanFactory(spanFactory).build());
+  public RepositorySpanFactory repositorySpanFactory(AxonTracefold tracefold, ObjectProvider<SpanFactory> spanFactory) {
+    try {
+      SpanFactory bean = spanFactory.getIfAvailable();
+      if (bean != null && bean != tracefold.spanFactory()) {
+        LOGGER.info("Tracefold: the application's SpanFactory bean ({}) makes Axon's command, event and handler"
+            + " spans; rehydration spans come from Tracefold's own span factory, on the OpenTelemetry it"
+            + " emits through", bean.getClass().getName());
+      }
+    } catch (RuntimeException | LinkageError e) {
+      // Diagnostics only: never fail the start for them.
+    }
+    return tracefold.repositorySpanFactory(
+        DefaultRepositorySpanFactory.builder().spanFactory(tracefold.spanFactory()).build());
   }
 
   /** Returns the event processor span factory: root process and batch spans linked to their events. */

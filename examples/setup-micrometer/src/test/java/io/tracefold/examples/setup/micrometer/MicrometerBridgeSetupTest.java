@@ -12,7 +12,6 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.tracefold.examples.setup.testkit.ProvenanceChecks;
 import io.tracefold.examples.setup.testkit.ShopClient;
 import io.tracefold.examples.setup.testkit.ShopWorkload;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.WebApplicationType;
@@ -67,8 +66,6 @@ class MicrometerBridgeSetupTest {
    * start-up check looks for an SDK without span processor only, so it says nothing here.
    */
   @Test
-  @Disabled("needs TracefoldAutoConfiguration to WARN when Spring Boot's SpanExporters bean is empty"
-      + " (see examples/setup-micrometer/README.md)")
   @ExtendWith(OutputCaptureExtension.class)
   void noExporterConfigured_tracefoldWarnsAtStartUp(CapturedOutput output) {
     try (ConfigurableApplicationContext context = new SpringApplicationBuilder(MicrometerShopApplication.class)
