@@ -1,5 +1,9 @@
 package io.tracefold.axon.provenance;
 
+import io.tracefold.axon.EntityLineage;
+import io.tracefold.axon.ProjectionLineageStore;
+import io.tracefold.axon.TracedProjection;
+import io.tracefold.core.Lineage;
 import io.tracefold.core.internal.ParsedTraceparent;
 import io.tracefold.core.internal.W3CTraceContext;
 import io.opentelemetry.api.trace.SpanContext;
@@ -63,6 +67,8 @@ public final class Provenance {
   private final int maxEventsScanned;
   private final int maxCommands;
   private final int maxEventsPerCommand;
+  private final @Nullable ProjectionLineageStore lineageStore;
+  private final Map<String, List<String>> projections;
   private volatile @Nullable Set<String> knownTypes;
 
   private Provenance(Builder builder) {
@@ -72,6 +78,10 @@ public final class Provenance {
     this.maxEventsScanned = builder.maxEventsScanned;
     this.maxCommands = builder.maxCommands;
     this.maxEventsPerCommand = builder.maxEventsPerCommand;
+    this.lineageStore = builder.lineageStore;
+    Map<String, List<String>> byType = new LinkedHashMap<>();
+    builder.projections.forEach((type, classes) -> byType.put(type, List.copyOf(classes)));
+    this.projections = Collections.unmodifiableMap(byType);
   }
 
   /**
@@ -111,6 +121,71 @@ public final class Provenance {
       knownTypes = types;
     }
     return types;
+  }
+
+  /** Returns the entity types of the traced projections this instance answers for. */
+  public Set<String> entityTypes() {
+    return projections.keySet();
+  }
+
+  /**
+   * Returns what the lineage store holds about read-model entity {@code id} of {@code entityType}
+   * (a {@code @TracedProjection} added with {@link Builder#addProjection}).
+   *
+   * @throws ProvenanceException with {@code INVALID_INPUT} for an empty or too long type or id;
+   *     {@code UNKNOWN_TYPE} for an entity type of no added projection; {@code UNKNOWN_ID} when no
+   *     lineage is stored for the entity; {@code STORE_FAILED} when the store could not be read
+   */
+  public EntityProvenance entity(String entityType, String id) {
+    checkText("entity type", entityType, MAX_TYPE_LENGTH);
+    checkText("entity id", id, MAX_ID_LENGTH);
+    List<String> classes = projections.get(entityType);
+    ProjectionLineageStore store = lineageStore;
+    if (classes == null || store == null) {
+      throw new ProvenanceException(ProvenanceException.Reason.UNKNOWN_TYPE,
+          "unknown entity type '" + cut(entityType) + "'; known: " + String.join(", ", projections.keySet()));
+    }
+    for (String projection : classes) {
+      EntityLineage stored;
+      try {
+        stored = store.load(projection, id);
+      } catch (RuntimeException | LinkageError e) {
+        throw new ProvenanceException(ProvenanceException.Reason.STORE_FAILED,
+            "the lineage store could not be read for " + cut(entityType) + " '" + cut(id) + "': " + e, e);
+      }
+      if (stored != null) {
+        return entity(entityType, id, projection, stored);
+      }
+    }
+    throw new ProvenanceException(ProvenanceException.Reason.UNKNOWN_ID,
+        "no lineage stored for " + cut(entityType) + " '" + cut(id) + "'");
+  }
+
+  private static EntityProvenance entity(String entityType, String id, String projection, EntityLineage stored) {
+    Lineage lineage = stored.lineage();
+    List<String> notes = new ArrayList<>();
+    notes.add("a read model does not keep which events built it: the lineage store holds counts, anchors and the"
+        + " span contexts of " + lineage.peakCount() + " lineage spans and " + lineage.pendingCount()
+        + " recent contributors, not the list of commands; the commands are reached by following the links of"
+        + " the entity's latest projection update span in the trace UI, while the backend keeps those traces");
+    if (lineage.emittedAtMillis() > 0) {
+      notes.add("the oldest lineage span was emitted at " + Instant.ofEpochMilli(lineage.emittedAtMillis())
+          + ": links into traces older than the backend's retention lead nowhere");
+    }
+    if (lineage.corrupt() > 0) {
+      notes.add(lineage.corrupt() + " stored entries were corrupt: the contributors under them are no longer reachable");
+    }
+    if (lineage.dropped() > 0) {
+      notes.add(lineage.dropped() + " contributors were dropped beyond the pending bound (no sampled update emitted a"
+          + " lineage span over them)");
+    }
+    notes.add("when the entity is keyed by its aggregate's id, ask for the aggregate: its events say exactly which"
+        + " commands built it, for as long as the events exist");
+    return new EntityProvenance(entityType, id, projection, stored.version(), lineage.coveredSequence(),
+        lineage.contributors(), lineage.missing(), lineage.invalid(), lineage.unsampled(), lineage.corrupt(),
+        lineage.dropped(), lineage.peakCount(), lineage.pendingCount(),
+        lineage.emittedAtMillis() > 0 ? Instant.ofEpochMilli(lineage.emittedAtMillis()) : null,
+        lineage.firstEventId(), lineage.lastEventId(), notes);
   }
 
   /** Returns the commands that built aggregate {@code id} of {@code type}: its whole stream, from sequence 0. */
@@ -416,6 +491,8 @@ public final class Provenance {
     private int maxEventsScanned = 10_000;
     private int maxCommands = 1_000;
     private int maxEventsPerCommand = 100;
+    private @Nullable ProjectionLineageStore lineageStore;
+    private final Map<String, Set<String>> projections = new LinkedHashMap<>();
 
     private Builder(Supplier<EventStore> eventStore) {
       this.eventStore = eventStore;
@@ -462,6 +539,31 @@ public final class Provenance {
         throw new IllegalArgumentException(name + ": must be 1 to " + max + ", was " + value);
       }
       return value;
+    }
+
+    /**
+     * Sets the store of the traced projections' entity lineage (the one given to
+     * {@code AxonTracefold.Builder.setProjectionLineageStore}).
+     */
+    public Builder setProjectionLineageStore(ProjectionLineageStore store) {
+      this.lineageStore = Objects.requireNonNull(store, "projectionLineageStore");
+      return this;
+    }
+
+    /**
+     * Adds a {@link TracedProjection} class: its entities can then be asked for by its entity type.
+     *
+     * @throws IllegalArgumentException if the class is not annotated {@code @TracedProjection}
+     */
+    public Builder addProjection(Class<?> projectionClass) {
+      Objects.requireNonNull(projectionClass, "projectionClass");
+      TracedProjection annotation = projectionClass.getAnnotation(TracedProjection.class);
+      if (annotation == null) {
+        throw new IllegalArgumentException(projectionClass.getName() + " is not annotated @TracedProjection");
+      }
+      String type = annotation.entityType().isEmpty() ? projectionClass.getSimpleName() : annotation.entityType();
+      projections.computeIfAbsent(type, t -> new LinkedHashSet<>()).add(projectionClass.getName());
+      return this;
     }
 
     /** Returns the provenance reader. */
