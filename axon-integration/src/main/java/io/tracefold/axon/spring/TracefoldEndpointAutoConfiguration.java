@@ -9,7 +9,6 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -44,7 +43,6 @@ public final class TracefoldEndpointAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean
-  @ConditionalOnBean(Configuration.class)
   public Provenance tracefoldProvenance(
       Configuration configuration,
       TracefoldProvenanceProperties properties,
@@ -103,7 +101,6 @@ public final class TracefoldEndpointAutoConfiguration {
     /** Returns the {@code tracefold} endpoint. */
     @Bean
     @ConditionalOnMissingBean
-    @ConditionalOnBean(Provenance.class)
     @ConditionalOnAvailableEndpoint(endpoint = TracefoldEndpoint.class)
     TracefoldEndpoint tracefoldEndpoint(Provenance provenance) {
       return new TracefoldEndpoint(provenance);
