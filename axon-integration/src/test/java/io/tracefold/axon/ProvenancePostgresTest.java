@@ -97,6 +97,30 @@ class ProvenancePostgresTest {
   }
 
   @Test
+  void reverseQuestion_readmeQueryOnTheEventStore_findsTheStatesTheCommandChanged() throws SQLException {
+    String invoiceTrace;
+    try (AxonTestApp app = AxonTestApp.start(engine(db), c -> c.configureAggregate(Invoice.class))) {
+      app.send(new Order.PlaceOrder(ORDER));
+      app.send(new Invoice.CreateInvoice("i-1"));
+      invoiceTrace = app.send(new Invoice.AddLine("i-1"));
+      app.send(new Order.AddItems(ORDER, 2));
+    }
+    List<String> changed = new ArrayList<>();
+    try (Connection connection = db.getConnection();
+        PreparedStatement query = connection.prepareStatement(
+            "SELECT type, aggregate_identifier, sequence_number FROM domain_event_entry"
+                + " WHERE convert_from(meta_data, 'UTF8') LIKE ? ORDER BY global_index")) {
+      query.setString(1, "%-" + invoiceTrace + "-%");
+      try (java.sql.ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          changed.add(rows.getString(1) + " " + rows.getString(2) + " #" + rows.getLong(3));
+        }
+      }
+    }
+    assertThat(changed).containsExactly("Invoice i-1 #1");
+  }
+
+  @Test
   void aggregate_askedByAProcessThatNeverSawTheSpans_answersTheSameFromTheStore() {
     AggregateProvenance first;
     try (AxonTestApp writer = AxonTestApp.start(engine(db))) {
