@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,13 +39,10 @@ final class StoreReport {
       List<SpanData> spans,
       @Nullable Set<String> walked,
       int maxRows) {
-    out.println();
-    out.println(type + " " + id + " — from the event store (Tracefold's Provenance API: true after the traces expire)");
-    AggregateProvenance answer;
-    try {
-      answer = provenance.aggregate(type, id);
-    } catch (ProvenanceException e) {
-      out.println("  ✗ " + e.getMessage());
+    AggregateProvenance answer = ask(out,
+        type + " " + id + " — from the event store (Tracefold's Provenance API: true after the traces expire)",
+        () -> provenance.aggregate(type, id));
+    if (answer == null) {
       return null;
     }
     Map<String, String> commandNames = new HashMap<>();
@@ -90,13 +88,9 @@ final class StoreReport {
 
   /** Prints what the lineage store knows about read-model entity {@code id} of {@code type}. */
   static @Nullable EntityProvenance printEntity(PrintStream out, Provenance provenance, String type, String id) {
-    out.println();
-    out.println(type + " " + id + " — from the read model's lineage store");
-    EntityProvenance answer;
-    try {
-      answer = provenance.entity(type, id);
-    } catch (ProvenanceException e) {
-      out.println("  ✗ " + e.getMessage());
+    EntityProvenance answer =
+        ask(out, type + " " + id + " — from the read model's lineage store", () -> provenance.entity(type, id));
+    if (answer == null) {
       return null;
     }
     out.printf(Locale.ROOT, "  lineage   %d contributors up to #%d · %d lineage spans · %d pending · without context %d"
@@ -107,6 +101,18 @@ final class StoreReport {
       out.println("  note      " + note);
     }
     return answer;
+  }
+
+  /** Prints {@code title} and returns the answer, or prints the refusal and returns null. */
+  private static <T> @Nullable T ask(PrintStream out, String title, Supplier<T> question) {
+    out.println();
+    out.println(title);
+    try {
+      return question.get();
+    } catch (ProvenanceException e) {
+      out.println("  ✗ " + e.getMessage());
+      return null;
+    }
   }
 
   private static String simpleName(@Nullable String type) {
