@@ -81,6 +81,9 @@ public final class TracefoldEndpoint {
       json.put("traceUrlTemplate", provenance.traceLinks().template());
       return new WebEndpointResponse<>(json, 200, JSON);
     } catch (ProvenanceException e) {
+      if (e.reason() == ProvenanceException.Reason.STORE_FAILED) {
+        return failed(format, e);
+      }
       return error(format, e.reason(), e.getMessage());
     } catch (RuntimeException | LinkageError e) {
       return failed(format, e);
@@ -114,6 +117,9 @@ public final class TracefoldEndpoint {
           ? new WebEndpointResponse<>(ProvenancePage.aggregate(answer), 200, HTML)
           : new WebEndpointResponse<>(ProvenanceJson.of(answer), 200, JSON);
     } catch (ProvenanceException e) {
+      if (e.reason() == ProvenanceException.Reason.STORE_FAILED) {
+        return failed(format, e);
+      }
       return error(format, e.reason(), e.getMessage());
     } catch (RuntimeException | LinkageError e) {
       return failed(format, e);
@@ -136,10 +142,11 @@ public final class TracefoldEndpoint {
     return Long.parseLong(from);
   }
 
+  /** Logs the cause and answers 503 without it: store errors may name hosts, users or SQL. */
   private static WebEndpointResponse<Object> failed(Format format, Throwable e) {
-    LOGGER.warn("Tracefold's provenance endpoint failed", e);
-    return error(format, ProvenanceException.Reason.STORE_FAILED, "the provenance could not be read: "
-        + e.getClass().getSimpleName());
+    LOGGER.warn("Tracefold's provenance endpoint could not answer", e);
+    return error(format, ProvenanceException.Reason.STORE_FAILED,
+        "the provenance could not be read now (the cause is in the application's log)");
   }
 
   private static WebEndpointResponse<Object> error(Format format, ProvenanceException.Reason reason, String message) {

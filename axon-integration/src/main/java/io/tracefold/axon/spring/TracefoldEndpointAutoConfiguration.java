@@ -79,8 +79,11 @@ public final class TracefoldEndpointAutoConfiguration {
     ProjectionLineageStore store = lineageStore.getIfUnique();
     if (store != null) {
       builder.setProjectionLineageStore(store);
-      // Types from bean definitions: no projection bean is created (or proxied) early for this.
-      for (String name : beans.getBeanNamesForAnnotation(TracedProjection.class)) {
+      // Types from bean definitions: no bean (nor factory bean) is created early for this.
+      for (String name : beans.getBeanDefinitionNames()) {
+        if (beans.findAnnotationOnBean(name, TracedProjection.class, false) == null) {
+          continue;
+        }
         Class<?> type = beans.getType(name, false);
         if (type != null) {
           Class<?> user = ClassUtils.getUserClass(type);

@@ -3,7 +3,11 @@ package io.tracefold.axon.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracefold.axon.provenance.Provenance;
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -58,6 +62,26 @@ class TracefoldEndpointAutoConfigurationTest {
           assertThat(context).doesNotHaveBean(Provenance.class);
           assertThat(context).doesNotHaveBean(TracefoldEndpoint.class);
         });
+  }
+
+  @Test
+  void endpoint_storeFails_503WithoutTheCauseInTheAnswer() {
+    InMemoryEventStorageEngine failing = new InMemoryEventStorageEngine() {
+      @Override
+      public DomainEventStream readEvents(String aggregateIdentifier, long firstSequenceNumber) {
+        throw new IllegalStateException("FATAL: password authentication failed for user \"app\" at db.internal");
+      }
+    };
+    TracefoldEndpoint endpoint =
+        new TracefoldEndpoint(Provenance.builder(EmbeddedEventStore.builder().storageEngine(failing).build()).build());
+
+    WebEndpointResponse<Object> json = endpoint.provenance("Order", "o-1", null, TracefoldEndpoint.Format.JSON);
+    WebEndpointResponse<Object> html = endpoint.provenance("Order", "o-1", null, TracefoldEndpoint.Format.HTML);
+
+    assertThat(json.getStatus()).isEqualTo(503);
+    assertThat(json.getBody()).asString().contains("store-failed").doesNotContain("password").doesNotContain("db.internal");
+    assertThat(html.getStatus()).isEqualTo(503);
+    assertThat(html.getBody()).asString().contains("data-status=\"503\"").doesNotContain("password");
   }
 
   @Test
