@@ -5,6 +5,7 @@ import io.tracefold.axon.provenance.ProvenanceException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.endpoint.Access;
@@ -69,7 +70,7 @@ public final class TracefoldEndpoint {
   /** Returns the aggregate and projection entity types this endpoint answers for. */
   @ReadOperation(producesFrom = Format.class)
   public WebEndpointResponse<Object> types(Format format) {
-    try {
+    return answer(format, () -> {
       if (format == Format.HTML) {
         return new WebEndpointResponse<>(
             ProvenancePage.index(provenance.aggregateTypes(), provenance.entityTypes()), 200, HTML);
@@ -80,14 +81,7 @@ public final class TracefoldEndpoint {
       json.put("maxEventsScanned", provenance.maxEventsScanned());
       json.put("traceUrlTemplate", provenance.traceLinks().template());
       return new WebEndpointResponse<>(json, 200, JSON);
-    } catch (ProvenanceException e) {
-      if (e.reason() == ProvenanceException.Reason.STORE_FAILED) {
-        return failed(format, e);
-      }
-      return error(format, e.reason(), e.getMessage());
-    } catch (RuntimeException | LinkageError e) {
-      return failed(format, e);
-    }
+    });
   }
 
   /**
@@ -97,7 +91,7 @@ public final class TracefoldEndpoint {
   @ReadOperation(producesFrom = Format.class)
   public WebEndpointResponse<Object> provenance(
       @Selector String type, @Selector String id, @Nullable String from, Format format) {
-    try {
+    return answer(format, () -> {
       if (provenance.entityTypes().contains(type) && !provenance.aggregateTypes().contains(type)) {
         if (from != null) {
           return error(format, ProvenanceException.Reason.INVALID_INPUT,
@@ -116,6 +110,13 @@ public final class TracefoldEndpoint {
       return format == Format.HTML
           ? new WebEndpointResponse<>(ProvenancePage.aggregate(answer), 200, HTML)
           : new WebEndpointResponse<>(ProvenanceJson.of(answer), 200, JSON);
+    });
+  }
+
+  /** Returns {@code question}'s response, or the error response for a refusal or a failure. */
+  private static WebEndpointResponse<Object> answer(Format format, Supplier<WebEndpointResponse<Object>> question) {
+    try {
+      return question.get();
     } catch (ProvenanceException e) {
       if (e.reason() == ProvenanceException.Reason.STORE_FAILED) {
         return failed(format, e);
