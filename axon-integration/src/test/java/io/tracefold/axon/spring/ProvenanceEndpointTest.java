@@ -183,6 +183,12 @@ class ProvenanceEndpointTest {
     assertThat(json.get("contributors").asLong()).isEqualTo(3);
     assertThat(json.get("coveredSequence").asLong()).isEqualTo(2);
     assertThat(json.get("notes").get(0).asText()).contains("not the list of commands");
+
+    HttpResponse<String> page = get("/actuator/tracefold/ShopOrderSummary/o-3", "text/html,*/*;q=0.8");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<body data-kind=\"projection-entity\">")
+        .contains("<tr><td>contributors (event spans reached)</td><td>3</td></tr>")
+        .contains(ShopOrderSummary.class.getName());
   }
 
   @Test
