@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
 final class EventStoreSetup implements AutoCloseable {
 
   /** Axon's tables under the names a Spring/JPA application uses, so the example can share them. */
-  private static final EventSchema SCHEMA =
+  static final EventSchema SCHEMA =
       EventSchema.builder()
           .eventTable("domain_event_entry")
           .snapshotTable("snapshot_event_entry")

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param html where to write the HTML picture; null picks a default
  * @param fullTree whether the tree lists every command instead of a few per node
  * @param seed the seed of the scripted workload's choices
+ * @param fromStore whether to run no workload and only report {@link #entity} from the event store
+ *     of an earlier run (the Provenance API; the spans of that run are gone)
  */
 record ExampleOptions(
     int shoppers,
@@ -33,11 +35,12 @@ record ExampleOptions(
     @Nullable String entity,
     @Nullable Path html,
     boolean fullTree,
-    long seed) {
+    long seed,
+    boolean fromStore) {
 
   /** The defaults: 5 shoppers × 50 orders, in memory, snapshots every 200 events. */
   static ExampleOptions defaults() {
-    return new ExampleOptions(5, 50, 200, false, null, null, null, null, null, false, 42);
+    return new ExampleOptions(5, 50, 200, false, null, null, null, null, null, false, 42, false);
   }
 
   /** Thrown for a bad flag; the message says which. */
@@ -65,6 +68,7 @@ record ExampleOptions(
     Path html = null;
     boolean full = false;
     long seed = o.seed();
+    boolean fromStore = false;
     List<String> rest = new ArrayList<>(List.of(args));
     while (!rest.isEmpty()) {
       String arg = rest.remove(0);
@@ -109,6 +113,9 @@ record ExampleOptions(
         case "--full":
           full = true;
           break;
+        case "--from-store":
+          fromStore = true;
+          break;
         case "--seed":
           seed = Long.parseLong(value(arg, value, rest));
           break;
@@ -119,10 +126,14 @@ record ExampleOptions(
     if (url != null && url.isBlank()) {
       url = null;
     }
+    if (fromStore && (url == null || entity == null)) {
+      throw new UsageException("--from-store reports an entity from the store of an earlier run: it needs"
+          + " --postgres=JDBC_URL (an embedded PostgreSQL lives only as long as its run) and --entity Type:id");
+    }
     return new ExampleOptions(
         shoppers, orders, threshold, postgres || url != null, url,
         env.get("TRACEFOLD_EXAMPLE_JDBC_USER"), env.get("TRACEFOLD_EXAMPLE_JDBC_PASSWORD"),
-        entity, html, full, seed);
+        entity, html, full, seed, fromStore);
   }
 
   private static String value(String flag, @Nullable String inline, List<String> rest) throws UsageException {
@@ -165,6 +176,8 @@ record ExampleOptions(
         "                          next to the example's jar or classes)",
         "  --full                  list every command in the tree, not a few per node",
         "  --seed N                seed of the scripted workload (default 42)",
+        "  --from-store            no workload: report --entity from the PostgreSQL store of an earlier",
+        "                          run (--postgres=JDBC_URL), through the Provenance API",
         "",
         "Environment:",
         "  TRACEFOLD_EXAMPLE_STORE=memory|postgres, TRACEFOLD_EXAMPLE_JDBC_URL,",

@@ -9,6 +9,8 @@ import static io.tracefold.core.TracefoldAttributes.SNAPSHOT_SEQUENCE;
 
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.tracefold.axon.provenance.AggregateProvenance;
+import io.tracefold.axon.provenance.Provenance;
 import io.tracefold.core.LinkLimits;
 import io.tracefold.examples.fulfilment.CustomerOrder;
 import io.tracefold.examples.fulfilment.StockItem;
@@ -25,9 +27,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
@@ -54,22 +58,27 @@ public final class FulfilmentExample {
   /**
    * What one run produced.
    *
-   * @param workload what the workload did
+   * @param workload what the workload did, or null with {@code --from-store}
    * @param rehydration the provenance of the explained aggregate's latest rehydration, or null
    * @param projection the provenance of the explained read-model entity's latest update, or null
    * @param html the HTML file written
    * @param spans every span captured in-process
    * @param snapshots snapshots taken
    * @param consistent whether every loaded stock item agrees with the read model
+   * @param stored the commands behind the explained aggregate, read from the event store through the
+   *     Provenance API, or null (not an aggregate, or refused)
+   * @param impact the reverse question for one command of the explained aggregate, or null
    */
   record Report(
-      Workload.Result workload,
+      Workload.@Nullable Result workload,
       @Nullable ProvenanceTree rehydration,
       @Nullable ProvenanceTree projection,
       Path html,
       List<SpanData> spans,
       int snapshots,
-      boolean consistent) {}
+      boolean consistent,
+      @Nullable AggregateProvenance stored,
+      @Nullable CommandImpact impact) {}
 
   /**
    * Runs the example with the flags in {@code args}; exits with 0 on success, 2 on a usage error
@@ -117,6 +126,9 @@ public final class FulfilmentExample {
     System.getProperties().forEach((k, v) -> systemProperties.put(String.valueOf(k), String.valueOf(v)));
     out.println("Tracefold example — order fulfilment on Axon Framework, every rebuilt state linked to the"
         + " commands that built it");
+    if (options.fromStore()) {
+      return fromStore(options, out, systemProperties, extraProcessors);
+    }
     try (Telemetry telemetry = Telemetry.create(System.getenv(), systemProperties, extraProcessors)) {
       Progress progress = new Progress(out, budget);
       telemetry.capture.setListener(progress);
@@ -177,20 +189,80 @@ public final class FulfilmentExample {
         if (!options.fullTree()) {
           out.println("--full lists every command instead of " + maxRows + " per span.");
         }
+        AggregateProvenance stored = null;
+        if (isAggregate(entity[0])) {
+          Set<String> walked = null;
+          if (rehydration != null) {
+            walked = new LinkedHashSet<>();
+            for (ProvenanceTree.CommandRef command : rehydration.commands()) {
+              walked.add(command.traceId());
+            }
+          }
+          stored = StoreReport.printAggregate(out, provenance(app), entity[0], entity[1], spans, walked, maxRows);
+        }
+        CommandImpact impact = null;
+        if (rehydration != null && !rehydration.commands().isEmpty()) {
+          ProvenanceTree.CommandRef chosen = rehydration.commands().get(0);
+          for (ProvenanceTree.CommandRef command : rehydration.commands()) {
+            if (command.name().equals("ReserveStock")) {
+              chosen = command;
+              break;
+            }
+          }
+          impact = CommandImpact.of(spans, chosen.traceId());
+          impact.print(out);
+        }
         Path html = options.html() != null ? options.html() : defaultHtmlPath();
         ProvenanceHtml.write(html, "Provenance of " + entity[0] + " " + entity[1], trees);
         out.println();
         out.println("Picture of this graph: " + html.toAbsolutePath().toUri());
         beforeClose.accept(app);
-        return new Report(result, rehydration, projection, html, spans, progress.snapshots(), consistent);
+        return new Report(
+            result, rehydration, projection, html, spans, progress.snapshots(), consistent, stored, impact);
       }
     }
   }
 
+  /**
+   * Runs no workload: reports {@code --entity} from the PostgreSQL store of an earlier run through
+   * the Provenance API, in a process that never saw that run's spans.
+   */
+  private static Report fromStore(
+      ExampleOptions options, PrintStream out, Map<String, String> systemProperties,
+      List<SpanProcessor> extraProcessors) {
+    try (Telemetry telemetry = Telemetry.create(System.getenv(), systemProperties, extraProcessors);
+        FulfilmentApp app = new FulfilmentApp(telemetry, options)) {
+      out.println("No workload (--from-store): " + app.store.description + ", spans of earlier runs are not here");
+      String[] entity = entity(options, null);
+      Provenance provenance = provenance(app);
+      AggregateProvenance stored = null;
+      if (isAggregate(entity[0])) {
+        stored = StoreReport.printAggregate(
+            out, provenance, entity[0], entity[1], telemetry.capture.spans(), null, options.fullTree() ? 0 : 3);
+      }
+      if (entity[0].equals("StockItem") || entity[0].equals("StockLevel")) {
+        StoreReport.printEntity(out, provenance, "StockLevel", entity[1]);
+      }
+      return new Report(null, null, null, Path.of(""), telemetry.capture.spans(), 0, true, stored, null);
+    }
+  }
+
+  /** Returns the provenance API on the application's event store and lineage store. */
+  private static Provenance provenance(FulfilmentApp app) {
+    return Provenance.builder(app.config)
+        .setProjectionLineageStore(app.store.lineageStore)
+        .addProjection(StockLevelProjection.class)
+        .build();
+  }
+
+  private static boolean isAggregate(String type) {
+    return type.equals("StockItem") || type.equals("CustomerOrder");
+  }
+
   /** Returns {type, id} of the entity to explain. */
-  private static String[] entity(ExampleOptions options, Workload workload) {
+  private static String[] entity(ExampleOptions options, @Nullable Workload workload) {
     if (options.entity() == null) {
-      return new String[] {"StockItem", workload.sku(Workload.BEST_SELLER)};
+      return new String[] {"StockItem", workload == null ? Workload.BEST_SELLER : workload.sku(Workload.BEST_SELLER)};
     }
     String entity = options.entity();
     int colon = entity.indexOf(':');

@@ -269,7 +269,7 @@ public final class ProvenanceTree {
   }
 
   /** Returns the command payload type from Axon's handle/dispatch span name, or null. */
-  private static @Nullable String commandName(String spanName) {
+  static @Nullable String commandName(String spanName) {
     if (!spanName.startsWith("CommandBus.handleCommand(") || !spanName.endsWith(")")) {
       return null;
     }

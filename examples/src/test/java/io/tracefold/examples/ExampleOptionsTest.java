@@ -54,6 +54,22 @@ class ExampleOptionsTest {
   }
 
   @Test
+  void parse_fromStore_needsAPersistentStoreAndAnEntity() throws Exception {
+    ExampleOptions options = ExampleOptions.parse(
+        new String[] {"--from-store", "--postgres=jdbc:postgresql://db/shop", "--entity", "StockItem:espresso-1"},
+        Map.of());
+    assertThat(options.fromStore()).isTrue();
+    assertThat(options.entity()).isEqualTo("StockItem:espresso-1");
+
+    assertThatThrownBy(() -> ExampleOptions.parse(new String[] {"--from-store", "--postgres", "--entity", "StockItem:x"},
+        Map.of())).isInstanceOf(ExampleOptions.UsageException.class).hasMessageContaining("--postgres=JDBC_URL");
+    assertThatThrownBy(() -> ExampleOptions.parse(
+        new String[] {"--from-store", "--postgres=jdbc:postgresql://db/shop"}, Map.of()))
+        .isInstanceOf(ExampleOptions.UsageException.class).hasMessageContaining("--entity");
+    assertThat(ExampleOptions.usage()).contains("--from-store");
+  }
+
+  @Test
   void parse_sizesEntityAndHtml_allApplied() throws Exception {
     ExampleOptions options = ExampleOptions.parse(
         new String[] {"--shoppers", "2", "--orders=10", "--snapshot-every", "30", "--entity", "CustomerOrder:web-1-1",

@@ -11,9 +11,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.tracefold.axon.provenance.AggregateProvenance;
+import io.tracefold.axon.provenance.CommandProvenance;
 import io.tracefold.core.internal.ParsedTraceparent;
 import io.tracefold.core.internal.W3CTraceContext;
 import io.tracefold.core.testing.ProvenanceGraph;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +61,7 @@ class FulfilmentExampleTest {
 
   @BeforeAll
   static void runInMemory() throws Exception {
-    memory = run(new ExampleOptions(3, 50, 150, false, null, null, null, null, OUT.resolve("memory.html"), true, 7));
+    memory = run(new ExampleOptions(3, 50, 150, false, null, null, null, null, OUT.resolve("memory.html"), true, 7, false));
   }
 
   @Test
@@ -113,7 +116,7 @@ class FulfilmentExampleTest {
   @Test
   void run_embeddedPostgres_snapshotReadBackFromTheDatabaseStillReachesEveryEvent() throws Exception {
     ExampleOptions options =
-        new ExampleOptions(3, 50, 60, true, null, null, null, null, OUT.resolve("postgres.html"), false, 11);
+        new ExampleOptions(3, 50, 60, true, null, null, null, null, OUT.resolve("postgres.html"), false, 11, false);
     Run run = run(options);
 
     List<StoredEvent> stored = run.stored.get("espresso");
@@ -129,6 +132,72 @@ class FulfilmentExampleTest {
     assertMatchesStore(run.report.projection(), stored, run.exported);
     // Without --full, each span shows a few commands and sums up the rest.
     assertThat(run.output).contains("more events from");
+  }
+
+  @Test
+  void storeReport_inMemoryRun_apiAgreesWithTheSpanWalkAndTheReverseQuestionWithTheGraph() {
+    AggregateProvenance stored = memory.report.stored();
+    assertThat(stored).isNotNull();
+    List<StoredEvent> events = memory.stored.get("espresso");
+    assertThat(stored.eventsScanned()).isEqualTo(events.size());
+    assertThat(stored.commands()).extracting(CommandProvenance::traceId)
+        .containsExactlyElementsOf(events.stream().map(StoredEvent::traceId).distinct().toList());
+    assertThat(stored.commands()).extracting(CommandProvenance::traceId).containsExactlyInAnyOrderElementsOf(
+        memory.report.rehydration().commands().stream().map(ProvenanceTree.CommandRef::traceId).toList());
+    assertThat(memory.output).contains("agrees   the same " + stored.commands().size() + " command traces");
+
+    // The reverse question, against the test's own graph walk: exactly the entities whose
+    // reconstruction spans reach one of the command's event spans.
+    CommandImpact impact = memory.report.impact();
+    assertThat(impact).isNotNull();
+    assertThat(impact.command()).isEqualTo("ReserveStock");
+    ProvenanceGraph graph = ProvenanceGraph.of(memory.exported);
+    Set<String> commandEvents = memory.exported.stream()
+        .filter(s -> s.getTraceId().equals(impact.traceId()) && s.getName().startsWith("EventBus.publishEvent"))
+        .map(s -> ProvenanceGraph.key(s.getSpanContext())).collect(Collectors.toSet());
+    assertThat(commandEvents).hasSize(impact.events()).isNotEmpty();
+    Map<String, Integer> expected = new java.util.TreeMap<>();
+    for (SpanData span : memory.exported) {
+      String type = span.getAttributes().get(io.tracefold.core.TracefoldAttributes.ENTITY_TYPE);
+      String id = span.getAttributes().get(io.tracefold.core.TracefoldAttributes.ENTITY_ID);
+      if (type != null && id != null && !span.getName().equals(io.tracefold.core.TracefoldAttributes.LINEAGE_SPAN_NAME)
+          && graph.reach(span).contributors().stream().anyMatch(commandEvents::contains)) {
+        expected.merge(type + " " + id, 1, Integer::sum);
+      }
+    }
+    assertThat(impact.states().keySet()).containsExactlyElementsOf(expected.keySet())
+        .contains("StockItem espresso", "StockLevel espresso");
+    impact.states().forEach((state, reached) -> assertThat(reached.spans()).as(state).isEqualTo(expected.get(state)));
+    assertThat(memory.output).contains("Which states did ReserveStock (trace " + impact.traceId() + ") change?");
+  }
+
+  @Test
+  void fromStore_restartedProcessOnTheSamePostgres_reportsTheSameCommandsWithoutTheirSpans() throws Exception {
+    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+      String url = postgres.getJdbcUrl("postgres", "postgres");
+      Run first = run(new ExampleOptions(2, 20, 1000, true, url, null, null, null, OUT.resolve("first.html"), false, 3,
+          false));
+      AggregateProvenance stored = first.report.stored();
+      assertThat(stored).isNotNull();
+      String id = stored.aggregateId();
+      assertThat(id).as("a shared store: ids with the run's suffix").startsWith("espresso-");
+      assertThat(stored.commands()).extracting(CommandProvenance::traceId).containsExactlyInAnyOrderElementsOf(
+          first.report.rehydration().commands().stream().map(ProvenanceTree.CommandRef::traceId).toList());
+
+      Run second = run(new ExampleOptions(2, 20, 1000, true, url, null, null, "StockItem:" + id,
+          OUT.resolve("second.html"), false, 3, true));
+
+      assertThat(second.report.workload()).isNull();
+      assertThat(second.report.stored()).isEqualTo(stored);
+      Set<String> traces = stored.commands().stream().map(CommandProvenance::traceId).collect(Collectors.toSet());
+      assertThat(second.exported).noneMatch(s -> traces.contains(s.getTraceId()));
+      assertThat(second.output)
+          .contains("No workload (--from-store)")
+          .contains("StockItem " + id + " — from the event store")
+          .contains(stored.commands().size() + " commands")
+          .contains("StockLevel " + id + " — from the read model's lineage store")
+          .contains("trace " + stored.commands().get(0).traceId());
+    }
   }
 
   /** Reachability over the exported spans equals the stored events; the tree agrees with it. */
@@ -258,6 +327,9 @@ class FulfilmentExampleTest {
       });
     }
     run.output = bytes.toString(StandardCharsets.UTF_8);
+    if (run.exported == null) {
+      run.exported = exporter.getFinishedSpanItems();
+    }
     Files.writeString(OUT.resolve(options.html().getFileName() + ".txt"), run.output);
     return run;
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,15 +44,25 @@ final class HeadlessChromium {
 
   /** Returns the DOM of {@code page} after its scripts ran. */
   String dumpDom(Path page) throws IOException, InterruptedException {
+    return dumpDom(page.toUri());
+  }
+
+  /** Returns the DOM of the page at {@code url} (a file, or served over HTTP) after its scripts ran. */
+  String dumpDom(URI url) throws IOException, InterruptedException {
     Path out = workDir.resolve("dom.html");
-    run(List.of("--dump-dom", page.toUri().toString()), out);
+    run(List.of("--dump-dom", url.toString()), out);
     return Files.readString(out, StandardCharsets.UTF_8);
   }
 
   /** Saves a 1400×1000 screenshot of {@code page} to {@code png}. */
   void screenshot(Path page, Path png) throws IOException, InterruptedException {
+    screenshot(page.toUri(), png);
+  }
+
+  /** Saves a 1400×1000 screenshot of the page at {@code url} to {@code png}. */
+  void screenshot(URI url, Path png) throws IOException, InterruptedException {
     Files.deleteIfExists(png);
-    run(List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=1400,1000", page.toUri().toString()),
+    run(List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=1400,1000", url.toString()),
         workDir.resolve("screenshot.out"));
     assertThat(png).exists();
   }

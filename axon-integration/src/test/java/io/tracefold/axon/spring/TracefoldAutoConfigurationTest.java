@@ -13,6 +13,7 @@ import io.tracefold.axon.AxonTracefold;
 import io.tracefold.axon.ProjectionLineageStore;
 import io.tracefold.axon.InMemoryProjectionLineageStore;
 import io.tracefold.axon.JdbcProjectionLineageStore;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import io.tracefold.core.LinkLimits;
@@ -112,7 +113,10 @@ class TracefoldAutoConfigurationTest {
 
   @Test
   void noOpenTelemetryBean_failsFastNamingTheMissingBean() {
-    ShopApplication.withoutOpenTelemetry().run(context -> {
+    // Without the SDK on the class path: Spring Boot Actuator (on the test class path for the
+    // tracefold endpoint) would otherwise declare an OpenTelemetrySdk bean of its own.
+    ShopApplication.withoutOpenTelemetry()
+        .withClassLoader(new FilteredClassLoader("io.opentelemetry.sdk")).run(context -> {
       assertThat(context).hasFailed();
       Throwable failure = context.getStartupFailure();
       assertThat(failure).rootCause()
