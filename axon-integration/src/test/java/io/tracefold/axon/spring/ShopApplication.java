@@ -43,8 +43,19 @@ final class ShopApplication {
     "axon.axonserver.enabled=false",
     "axon.update-check.disabled=true",
     "axon.serializer.general=jackson",
-    "axon.eventhandling.processors." + ShopOrderSummary.GROUP + ".mode=subscribing"
+    "axon.eventhandling.processors." + ShopOrderSummary.GROUP + ".mode=subscribing",
+    // Actuator is on the test class path (for the provenance endpoint): its own OpenTelemetry SDK
+    // bean would stand in for "no OpenTelemetry"; tests that want Boot's bean declare one.
+    "spring.autoconfigure.exclude=" + ShopApplication.BOOT_OPEN_TELEMETRY
+        + ",org.springframework.boot.actuate.autoconfigure.logging.OpenTelemetryLoggingAutoConfiguration"
   };
+
+  /**
+   * Spring Boot Actuator's OpenTelemetry auto-configuration (3.2 to 3.5), excluded with the logging
+   * one (3.4+) that needs its {@code Resource} bean.
+   */
+  static final String BOOT_OPEN_TELEMETRY =
+      "org.springframework.boot.actuate.autoconfigure.opentelemetry.OpenTelemetryAutoConfiguration";
 
   private ShopApplication() {}
 
