@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.Producible;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -29,7 +28,9 @@ import org.springframework.util.MimeType;
  * HTML) error and status 400 (malformed input), 404 (unknown type or id, id of another type) or
  * 503 (store unavailable), never an exception page.
  */
-@WebEndpoint(id = "tracefold", defaultAccess = Access.READ_ONLY)
+// Only read operations, so read-only whatever access is granted; no defaultAccess attribute (Spring
+// Boot 3.4+), which would not compile against the Boot 3.3 line Tracefold supports.
+@WebEndpoint(id = "tracefold")
 public final class TracefoldEndpoint {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(TracefoldEndpoint.class);
