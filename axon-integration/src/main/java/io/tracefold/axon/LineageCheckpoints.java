@@ -31,8 +31,8 @@ final class LineageCheckpoints {
   private final long maxBytes;
   private final long maxAgeMillis;
   private final Clock clock;
-  private final LinkedHashMap<String, Lineage> entries = new LinkedHashMap<>(16, 0.75f, true);
-  private final Map<String, SpanContext> lastReconstructions;
+  private final LinkedHashMap<Key, Lineage> entries = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<Key, SpanContext> lastReconstructions;
   private long bytes;
 
   LineageCheckpoints(int maxEntries, long maxBytes, long maxAgeMillis, Clock clock) {
@@ -44,7 +44,7 @@ final class LineageCheckpoints {
       private static final long serialVersionUID = 1L;
 
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, SpanContext> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<Key, SpanContext> eldest) {
         return size() > maxEntries;
       }
     };
@@ -78,7 +78,7 @@ final class LineageCheckpoints {
     if (maxEntries == 0) {
       return Lineage.empty();
     }
-    String key = key(aggregateType, aggregateId);
+    Key key = key(aggregateType, aggregateId);
     synchronized (entries) {
       Lineage lineage = entries.get(key);
       if (lineage == null) {
@@ -101,7 +101,7 @@ final class LineageCheckpoints {
     if (maxEntries == 0) {
       return;
     }
-    String key = key(aggregateType, aggregateId);
+    Key key = key(aggregateType, aggregateId);
     synchronized (entries) {
       Lineage existing = entries.get(key);
       if (lineage.isEmpty()) {
@@ -120,9 +120,9 @@ final class LineageCheckpoints {
       }
       entries.put(key, lineage);
       bytes += bytesOf(lineage);
-      Iterator<Map.Entry<String, Lineage>> eldest = entries.entrySet().iterator();
+      Iterator<Map.Entry<Key, Lineage>> eldest = entries.entrySet().iterator();
       while ((entries.size() > maxEntries || bytes > maxBytes) && eldest.hasNext()) {
-        Map.Entry<String, Lineage> entry = eldest.next();
+        Map.Entry<Key, Lineage> entry = eldest.next();
         bytes -= bytesOf(entry.getValue());
         eldest.remove();
       }
@@ -143,7 +143,37 @@ final class LineageCheckpoints {
     }
   }
 
-  private static String key(String aggregateType, String aggregateId) {
-    return aggregateType + '\u0000' + aggregateId;
+  private static Key key(String aggregateType, String aggregateId) {
+    return new Key(aggregateType, aggregateId);
+  }
+
+  /** An aggregate's type and id: a lookup allocates this pair, not a concatenated string. */
+  private static final class Key {
+    final String type;
+    final String id;
+    final int hash;
+
+    Key(String type, String id) {
+      this.type = type;
+      this.id = id;
+      this.hash = 31 * type.hashCode() + id.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (this == o) {
+        return true;
+      }
+      if (!(o instanceof Key)) {
+        return false;
+      }
+      Key that = (Key) o;
+      return hash == that.hash && id.equals(that.id) && type.equals(that.type);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
   }
 }

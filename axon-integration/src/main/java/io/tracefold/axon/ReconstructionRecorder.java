@@ -40,6 +40,13 @@ final class ReconstructionRecorder {
   /** Snapshot metadata key: the {@code traceparent} of the span that took the snapshot (if sampled). */
   static final String SNAPSHOT_SPAN_KEY = "tracefold.snapshot";
 
+  // One collector per thread, reused by its next reconstruction (a collector's arrays are most of
+  // what a fresh one costs); taken out while in use, so a nested reconstruction gets its own.
+  private static final ThreadLocal<LinkCollector> COLLECTORS = new ThreadLocal<>();
+
+  // Collectors that held more contributors are not kept for reuse: a thread would pin their arrays.
+  static final int MAX_REUSED_CONTRIBUTORS = 256;
+
   private final Tracefold tracefold;
   private final AggregateTracing tracing;
   private final String aggregateType;
@@ -47,6 +54,7 @@ final class ReconstructionRecorder {
   private final LinkCollector collector;
   private Lineage state;
   private boolean started;
+  private boolean released;
   private @Nullable String streamFirstId;
   private @Nullable String lastId;
   private long lastSequence = -1;
@@ -66,7 +74,7 @@ final class ReconstructionRecorder {
     this.tracing = tracing;
     this.aggregateType = aggregateType;
     this.aggregateId = aggregateId;
-    this.collector = tracefold.newCollector();
+    this.collector = acquireCollector(tracefold);
     this.state = tracing.limits().getOverflowPolicy().isLossy() ? Lineage.empty() : remembered;
   }
 
@@ -138,6 +146,27 @@ final class ReconstructionRecorder {
     collector.addMissing(sequence - Math.max(state.coveredSequence(), -1));
   }
 
+  private static LinkCollector acquireCollector(Tracefold tracefold) {
+    LinkCollector collector = COLLECTORS.get();
+    if (collector == null) {
+      return tracefold.newCollector();
+    }
+    COLLECTORS.set(null);
+    return collector;
+  }
+
+  /** Hands the collector back to this thread for its next reconstruction; only once. */
+  private void releaseCollector() {
+    if (released) {
+      return;
+    }
+    released = true;
+    if (collector.distinct() <= MAX_REUSED_CONTRIBUTORS && COLLECTORS.get() == null) {
+      collector.reset();
+      COLLECTORS.set(collector);
+    }
+  }
+
   /**
    * Records the stream, links {@code span} to every contributor and returns the lineage to
    * remember (the empty lineage when the remembered one proved foreign after covered events were
@@ -179,11 +208,14 @@ final class ReconstructionRecorder {
         span.setAttribute(PROVENANCE_CORRUPT, state.corrupt() + unusedCorrupt);
       }
       if (lateDiscard) {
+        releaseCollector();
         return Lineage.empty();
       }
       String first = snapshotSequence < 0 ? streamFirstId : null;
       String last = lastSequence >= 0 && lastSequence == next.coveredSequence() ? lastId : next.lastEventId();
-      return next.anchoredTo(first, last);
+      Lineage anchored = next.anchoredTo(first, last);
+      releaseCollector();
+      return anchored;
     } catch (RuntimeException | LinkageError e) {
       errors++;
       try {

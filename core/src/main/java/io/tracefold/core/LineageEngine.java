@@ -169,11 +169,19 @@ final class LineageEngine {
       dropped += drop;
       contributors -= drop;
     }
-    List<LineageContributor> pending = new ArrayList<>(size - keepFrom);
-    for (int i = keepFrom; i < size; i++) {
-      pending.add(run.contributor(i));
-    }
-    Lineage next =
+    Lineage next;
+    if (collector.distinct() == 0 && keepFrom == 0 && peaks == state.peaks() && dropped == state.dropped()
+        && (sampled ? forest.emittedAtMillis : state.emittedAtMillis()) == state.emittedAtMillis()
+        && collector.invalid() == 0 && collector.missing() == 0
+        && collector.lastSequence() <= state.coveredSequence()) {
+      // Nothing new (the steady state of a repeated load): the state as it is, not a copy of it.
+      next = state;
+    } else {
+      List<LineageContributor> pending = new ArrayList<>(size - keepFrom);
+      for (int i = keepFrom; i < size; i++) {
+        pending.add(run.contributor(i));
+      }
+      next =
         Lineage.of(
             peaks,
             pending,
@@ -187,6 +195,7 @@ final class LineageEngine {
             sampled ? forest.emittedAtMillis : state.emittedAtMillis(),
             state.firstEventId(),
             state.lastEventId());
+    }
     if (recording) {
       setCounts(target, collector, state, next, direct, forest.emitted, forest.unexported, forest.unlinked);
     }
@@ -234,6 +243,7 @@ final class LineageEngine {
    * already pending left out when deduplicating).
    */
   private static final class Run {
+    private static final int[] NO_INDEX = new int[0];
     final List<LineageContributor> pending;
     final LinkCollector collector;
     final int[] newIndex;
@@ -251,7 +261,7 @@ final class LineageEngine {
 
     static Run of(List<LineageContributor> pending, LinkCollector collector, boolean dedup, LinkLimits limits) {
       int distinct = collector.distinct();
-      int[] index = new int[distinct];
+      int[] index = distinct == 0 ? NO_INDEX : new int[distinct];
       int count = 0;
       for (int i = 0; i < distinct; i++) {
         if (dedup && !pending.isEmpty() && containsSpan(pending, collector, i)) {
@@ -314,8 +324,11 @@ final class LineageEngine {
   /** The lineage forest being extended by one call. */
   private final class Forest {
     final Span target;
-    final Context parent;
-    final List<LineageNode> peaks;
+    private @Nullable Context parent;
+    // The lineage's own (unmodifiable) peaks until a node is kept: a load that emits nothing
+    // copies nothing.
+    List<LineageNode> peaks;
+    private boolean peaksCopied;
     final int budget;
     final LinkLimits limits;
     final Attributes lineageAttributes;
@@ -327,8 +340,7 @@ final class LineageEngine {
 
     Forest(Span target, Lineage from, LinkOptions options) {
       this.target = target;
-      this.parent = Context.root().with(target);
-      this.peaks = new ArrayList<>(from.peaks());
+      this.peaks = from.peaks();
       this.limits = options.getLimits();
       this.budget = limits.getMaxDirectLinks();
       this.lineageAttributes = options.getLineageAttributes();
@@ -364,6 +376,10 @@ final class LineageEngine {
     }
 
     private void keep(LineageNode node) {
+      if (!peaksCopied) {
+        peaks = new ArrayList<>(peaks);
+        peaksCopied = true;
+      }
       peaks.add(node);
       if (emittedAtMillis == 0) {
         emittedAtMillis = clock.getAsLong();
@@ -431,7 +447,7 @@ final class LineageEngine {
       int linked = 0;
       for (LineageNode node : nodes) {
         if (linked < room) {
-          target.addLink(node.spanContext(), nodeLinkAttributes(node, limits));
+          target.addLink(node.spanContext(), node.linkAttributes(limits));
           linked++;
         } else {
           unlinked += node.contributors();
@@ -465,7 +481,7 @@ final class LineageEngine {
       long first = Long.MAX_VALUE;
       long last = Long.MIN_VALUE;
       for (LineageNode child : children) {
-        builder.addLink(child.spanContext(), nodeLinkAttributes(child, limits));
+        builder.addLink(child.spanContext(), child.linkAttributes(limits));
         level = Math.max(level, child.level() + 1);
         contributors += child.contributors();
         first = Math.min(first, child.firstSequence());
@@ -474,10 +490,19 @@ final class LineageEngine {
       return finish(builder, level, contributors, first, last, checkpoint);
     }
 
+    private Context parent() {
+      Context context = parent;
+      if (context == null) {
+        context = Context.root().with(target);
+        parent = context;
+      }
+      return context;
+    }
+
     private SpanBuilder lineageSpan() {
       return tracer
           .spanBuilder(LINEAGE_SPAN_NAME)
-          .setParent(parent)
+          .setParent(parent())
           .setSpanKind(SpanKind.INTERNAL)
           .setAllAttributes(lineageAttributes)
           .setAttribute(LINEAGE, true);
