@@ -34,10 +34,23 @@ COMPARATORS = {
     "SnapshotRehydrationBenchmark": "plainAxon",
     "WritePathBenchmark": "plainAxon",
     "ProjectionUpdateBenchmark": "plainAxon",
+    "JdbcRehydrationBenchmark": "plainAxon",
+}
+
+# The end-to-end classes that run the same operation three ways, keyed by simple name: plain Axon,
+# the peer (Axon's own OpenTelemetry module on the same SDK) and Tracefold. Each gets a side-by-side
+# table (per params) with the ratios Tracefold/plain, Tracefold/peer and peer/plain.
+SIDES = {
+    "RehydrationBenchmark": ("plainAxon", "peer", "tracefold"),
+    "JdbcRehydrationBenchmark": ("plainAxon", "peer", "tracefold"),
+    "WritePathBenchmark": ("plainAxon", "peer", "tracefold"),
+    "ProjectionUpdateBenchmark": ("plainAxon", "peer", "tracefold"),
 }
 
 # Targets, checked on the median (score), the median ratio over rounds (ratio) or the mean B/op
-# (alloc); metric: "score" (in the benchmark's unit), "ratio" (to the class's comparator) or "alloc". limit None: reported, not judged. "close" says what
+# (alloc); metric: "score" (in the benchmark's unit), "ratio" (to the class's comparator, or to the
+# method named by "to"), "alloc" or "alloc_above" (B/op above the method named by "to"). limit
+# None: reported, not judged. "close" says what
 # would close the gap when the target is missed. Optional "params" restricts a target to the rows
 # with these param values (e.g. {"n": "10"}).
 PARSE_FIX = (
@@ -78,6 +91,10 @@ WRITE_FIX = (
     "span's traceparent in every event, no span per event), a design decision that would also "
     "make rehydration cheaper (consecutive equal traceparents skip the parse, see "
     "collectRepeated).")
+
+REHYDRATION_ALLOC_FIX = "TODO"
+JDBC_FIX = "TODO"
+PROJECTION_FIX = "TODO"
 
 TARGETS = [
     {
@@ -127,6 +144,21 @@ TARGETS = [
     },
     {
         "class": "RehydrationBenchmark", "method": "tracefold", "metric": "ratio", "params": {"n": "10"},
+        "to": "peer", "limit": 1.10, "what": "at most 1.10x peer at n = 10",
+        "close": REHYDRATION_SMALL_FIX,
+    },
+    {
+        "class": "RehydrationBenchmark", "method": "tracefold", "metric": "ratio", "params": {"n": "1000"},
+        "to": "peer", "limit": 1.02, "what": "at most 1.02x peer at n = 1,000",
+        "close": REHYDRATION_PENDING_FIX,
+    },
+    {
+        "class": "RehydrationBenchmark", "method": "tracefold", "metric": "ratio", "params": {"n": "10000"},
+        "to": "peer", "limit": 1.02, "what": "at most 1.02x peer at n = 10,000",
+        "close": REHYDRATION_PENDING_FIX,
+    },
+    {
+        "class": "RehydrationBenchmark", "method": "tracefold", "metric": "ratio", "params": {"n": "10"},
         "limit": 1.5, "what": "at most 1.5x plainAxon at n = 10",
         "close": REHYDRATION_SMALL_FIX,
     },
@@ -141,21 +173,55 @@ TARGETS = [
         "close": REHYDRATION_PENDING_FIX,
     },
     {
+        "class": "RehydrationBenchmark", "method": "tracefold", "metric": "alloc_above", "params": {"n": "10"},
+        "to": "peer", "limit": 1024, "what": "at most 1 KB/op above peer at n = 10",
+        "close": REHYDRATION_ALLOC_FIX,
+    },
+    {
+        "class": "RehydrationBenchmark", "method": "tracefold", "metric": "alloc_above", "params": {"n": "1000"},
+        "to": "peer", "limit": 4096, "what": "at most 4 KB/op above peer at n = 1,000",
+        "close": REHYDRATION_ALLOC_FIX,
+    },
+    {
+        "class": "JdbcRehydrationBenchmark", "method": "tracefold", "metric": "ratio", "params": {"n": "10"},
+        "limit": 1.02, "what": "at most 1.02x plainAxon at n = 10 (JDBC, PostgreSQL, Jackson)",
+        "close": JDBC_FIX,
+    },
+    {
+        "class": "JdbcRehydrationBenchmark", "method": "tracefold", "metric": "ratio", "params": {"n": "1000"},
+        "limit": 1.02, "what": "at most 1.02x plainAxon at n = 1,000 (JDBC, PostgreSQL, Jackson)",
+        "close": JDBC_FIX,
+    },
+    {
+        "class": "JdbcRehydrationBenchmark", "method": "tracefold", "metric": "ratio",
+        "to": "peer", "limit": None, "what": "none set (vs peer)",
+        "close": "",
+    },
+    {
         "class": "SnapshotRehydrationBenchmark", "method": "tracefold", "metric": "ratio",
         "limit": None, "what": "none set (snapshot of 1,000 events + 50 after it, vs plainAxon)",
         "close": "",
     },
     {
         "class": "WritePathBenchmark", "method": "tracefold", "metric": "ratio",
-        "limit": 1.3, "what": "at most 1.3x plainAxon (a command applying 10 events)",
+        "to": "peer", "limit": 0.9, "what": "at most 0.9x peer (a command applying 10 events)",
+        "close": WRITE_FIX,
+    },
+    {
+        "class": "WritePathBenchmark", "method": "tracefold", "metric": "ratio",
+        "limit": 1.5, "what": "at most 1.5x plainAxon (a command applying 10 events)",
         "close": WRITE_FIX,
     },
     {
         "class": "ProjectionUpdateBenchmark", "method": "tracefold", "metric": "ratio",
-        "limit": None, "what": "none set (one event into a traced projection vs plainAxon)",
+        "limit": 2.0, "what": "at most 2.0x plainAxon (one event into a traced projection)",
+        "close": PROJECTION_FIX,
+    },
+    {
+        "class": "ProjectionUpdateBenchmark", "method": "tracefold", "metric": "ratio",
+        "to": "peer", "limit": None, "what": "none set (vs a projection traced by Axon's module)",
         "close": "",
     },
-
 ]
 
 # Run-time notes shown under a class's table (why a number is what it is), keyed by simple name.
@@ -457,6 +523,9 @@ def render_class(stem, rows, paths, out, targets_out):
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
 
+    if simple in SIDES:
+        render_sides(SIDES[simple], rows, out)
+
     floors = []
     for row in ordered:
         if row.method.endswith("AA") and len(row.method) > 2:
@@ -489,12 +558,20 @@ def render_class(stem, rows, paths, out, targets_out):
                 continue
             label = f"`{simple}.{row.method}`" + (f" ({fmt_params(row.params)})" if row.params else "")
             if target["metric"] == "ratio":
-                comp = matching(rows, comparator, row.params) if comparator else None
+                to = target.get("to", comparator)
+                comp = matching(rows, to, row.params) if to else None
                 if comp is None:
                     continue
                 r = Ratio(row, comp)
                 value, low, high = r.value, r.low, r.high
-                shown = f"{r} (= {fmt(1 / value)}x faster)" if value else "—"
+                shown = f"{r} of `{to}`" if value else "—"
+            elif target["metric"] == "alloc_above":
+                other = matching(rows, target["to"], row.params)
+                stat, other_stat = row.alloc(), other.alloc() if other is not None else None
+                if stat is None or other_stat is None:
+                    continue
+                value, low, high = stat.mean - other_stat.mean, float("nan"), float("nan")
+                shown = f"{value:+,.0f} B/op ({fmt_alloc(stat)} against {fmt_alloc(other_stat)})"
             elif target["metric"] == "alloc":
                 stat = row.alloc()
                 if stat is None:
@@ -507,6 +584,30 @@ def render_class(stem, rows, paths, out, targets_out):
                 low, high = min(medians, default=float("nan")), max(medians, default=float("nan"))
                 shown = f"{fmt(value)} {row.unit} (rounds {fmt(low)}–{fmt(high)})"
             targets_out.append((label, target, shown, judge(value, low, high, target["limit"])))
+
+
+def render_sides(sides, rows, out):
+    """Appends the side-by-side table of plain, peer and Tracefold, one line per params."""
+    plain, peer, subject = sides
+    lines = []
+    for row in sorted((r for r in rows.values() if r.method == subject), key=lambda r: param_sort_key(r.params)):
+        a, b = matching(rows, plain, row.params), matching(rows, peer, row.params)
+        if a is None or b is None:
+            continue
+        cells = [fmt_params(row.params) or "—"]
+        cells += [fmt(x.score().median) for x in (a, b, row)] + [row.unit]
+        cells += [fmt_alloc(x.alloc()) for x in (a, b, row)]
+        cells += [str(Ratio(row, a)), str(Ratio(row, b)), str(Ratio(b, a))]
+        lines.append("| " + " | ".join(cells) + " |")
+    if not lines:
+        return
+    out.append(f"Side by side (medians; ratios per round as above): plain = `{plain}`, peer = `{peer}` "
+               f"(Axon's own OpenTelemetry module), Tracefold = `{subject}`.\n")
+    out.append("| Params | Plain | Peer | Tracefold | Unit | Plain B/op | Peer B/op | Tracefold B/op "
+               "| Tracefold / plain | Tracefold / peer | Peer / plain |")
+    out.append("|---|" + "---:|" * 10)
+    out += lines
+    out.append("")
 
 
 def main():

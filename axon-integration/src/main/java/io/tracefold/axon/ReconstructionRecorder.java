@@ -40,13 +40,6 @@ final class ReconstructionRecorder {
   /** Snapshot metadata key: the {@code traceparent} of the span that took the snapshot (if sampled). */
   static final String SNAPSHOT_SPAN_KEY = "tracefold.snapshot";
 
-  // One collector per thread, reused by its next reconstruction (a collector's arrays are most of
-  // what a fresh one costs); taken out while in use, so a nested reconstruction gets its own.
-  private static final ThreadLocal<LinkCollector> COLLECTORS = new ThreadLocal<>();
-
-  // Collectors that held more contributors are not kept for reuse: a thread would pin their arrays.
-  static final int MAX_REUSED_CONTRIBUTORS = 256;
-
   private final Tracefold tracefold;
   private final AggregateTracing tracing;
   private final String aggregateType;
@@ -74,7 +67,7 @@ final class ReconstructionRecorder {
     this.tracing = tracing;
     this.aggregateType = aggregateType;
     this.aggregateId = aggregateId;
-    this.collector = acquireCollector(tracefold);
+    this.collector = ReusedCollectors.acquire(tracefold);
     this.state = tracing.limits().getOverflowPolicy().isLossy() ? Lineage.empty() : remembered;
   }
 
@@ -146,25 +139,13 @@ final class ReconstructionRecorder {
     collector.addMissing(sequence - Math.max(state.coveredSequence(), -1));
   }
 
-  private static LinkCollector acquireCollector(Tracefold tracefold) {
-    LinkCollector collector = COLLECTORS.get();
-    if (collector == null) {
-      return tracefold.newCollector();
-    }
-    COLLECTORS.set(null);
-    return collector;
-  }
-
   /** Hands the collector back to this thread for its next reconstruction; only once. */
   private void releaseCollector() {
     if (released) {
       return;
     }
     released = true;
-    if (collector.distinct() <= MAX_REUSED_CONTRIBUTORS && COLLECTORS.get() == null) {
-      collector.reset();
-      COLLECTORS.set(collector);
-    }
+    ReusedCollectors.release(collector);
   }
 
   /**

@@ -53,11 +53,8 @@ final class RehydrationSpan extends ForwardingSpan {
     CURRENT.set(this);
     LoadSpan.markRehydrated();
     return () -> {
-      if (previous == null) {
-        CURRENT.remove();
-      } else {
-        CURRENT.set(previous);
-      }
+      // set, not remove: a thread's next load then reuses its map entry instead of a new one.
+      CURRENT.set(previous);
       scope.close();
     };
   }

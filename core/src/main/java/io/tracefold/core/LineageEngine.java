@@ -249,6 +249,7 @@ final class LineageEngine {
     final int[] newIndex;
     final int newCount;
     final LinkLimits limits;
+    private LineageContributor @Nullable [] created;
 
     private Run(List<LineageContributor> pending, LinkCollector collector, int[] newIndex, int newCount,
         LinkLimits limits) {
@@ -273,10 +274,8 @@ final class LineageEngine {
     }
 
     private static boolean containsSpan(List<LineageContributor> pending, LinkCollector collector, int i) {
-      SpanContext context = collector.spanContextAt(i);
-      for (LineageContributor known : pending) {
-        SpanContext other = known.spanContext();
-        if (other.getSpanId().equals(context.getSpanId()) && other.getTraceId().equals(context.getTraceId())) {
+      for (int k = 0, n = pending.size(); k < n; k++) {
+        if (collector.isSpan(i, pending.get(k))) {
           return true;
         }
       }
@@ -288,8 +287,7 @@ final class LineageEngine {
     }
 
     SpanContext context(int i) {
-      int p = pending.size();
-      return i < p ? pending.get(i).spanContext() : collector.spanContextAt(newIndex[i - p]);
+      return contributor(i);
     }
 
     long sequence(int i) {
@@ -307,17 +305,30 @@ final class LineageEngine {
       if (i < p) {
         return pending.get(i).linkAttributes(limits);
       }
-      int c = newIndex[i - p];
-      return eventLinkAttributes(collector.sequenceAt(c), collector.eventTypeAt(c), limits);
+      return contributor(i).linkAttributes(limits);
     }
 
+    /**
+     * Returns contributor {@code i}; a new one is made once per call of the engine, so its link
+     * and its place in the next state share the object (and its cached link attributes).
+     */
     LineageContributor contributor(int i) {
       int p = pending.size();
       if (i < p) {
         return pending.get(i);
       }
-      int c = newIndex[i - p];
-      return new LineageContributor(collector.spanContextAt(c), collector.sequenceAt(c), collector.eventTypeAt(c));
+      int k = i - p;
+      LineageContributor[] made = created;
+      if (made == null) {
+        made = new LineageContributor[newCount];
+        created = made;
+      }
+      LineageContributor contributor = made[k];
+      if (contributor == null) {
+        contributor = collector.contributorAt(newIndex[k]);
+        made[k] = contributor;
+      }
+      return contributor;
     }
   }
 
