@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * <p>It is its own (remote) {@link SpanContext}, held as primitives: no hex strings are made for
  * it unless someone asks for them (an exporter, once per exported link), so recording a
  * contributor costs neither the hex round trip nor OpenTelemetry's validation of the strings, and
- * one pending contributor is a single 64-byte object (plus its link attributes once linked), not a
+ * one pending contributor is a single 64-byte object (plus its link attributes, about 80 bytes, once
+ * linked), not a
  * context with two strings.
  */
 final class LineageContributor implements SpanContext {
@@ -31,9 +32,10 @@ final class LineageContributor implements SpanContext {
   // Null for the default (empty) trace state, which is what nearly every context has.
   private final @Nullable TraceState traceState;
   private final @Nullable String eventType;
-  // Link attributes, built once per limit: an entity's pending contributors are linked on every
-  // update. One reference to an immutable pair, so concurrent readers never see a torn value.
-  private @Nullable CachedAttributes linkAttributes;
+  // Link attributes, built on the first link and kept: pending contributors are linked on every
+  // reconstruction. Their content is a prefix (kind, sequence, type) whose length the limit fixes,
+  // so the size tells whether they were built for the limit at hand; one reference, never torn.
+  private @Nullable Attributes linkAttributes;
 
   LineageContributor(
       long traceIdHigh,
@@ -95,22 +97,12 @@ final class LineageContributor implements SpanContext {
   /** Returns the attributes of a link to this contributor under {@code limits}. */
   Attributes linkAttributes(LinkLimits limits) {
     int max = limits.getMaxAttributesPerLink();
-    CachedAttributes cached = linkAttributes;
-    if (cached == null || cached.limit != max) {
-      cached = new CachedAttributes(max, LineageEngine.eventLinkAttributes(sequence, eventType, limits));
+    Attributes cached = linkAttributes;
+    if (cached == null || cached.size() != Math.min(max, eventType == null ? 2 : 3)) {
+      cached = LineageEngine.eventLinkAttributes(sequence, eventType, limits);
       linkAttributes = cached;
     }
-    return cached.attributes;
-  }
-
-  private static final class CachedAttributes {
-    final int limit;
-    final Attributes attributes;
-
-    CachedAttributes(int limit, Attributes attributes) {
-      this.limit = limit;
-      this.attributes = attributes;
-    }
+    return cached;
   }
 
   @Override
