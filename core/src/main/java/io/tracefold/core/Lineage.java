@@ -532,6 +532,38 @@ public final class Lineage {
         lastEventId);
   }
 
+  /**
+   * Returns a lineage of these parts without copying; for the engine: {@code peaks} is unmodifiable
+   * and never changed, {@code pending} a list no one else holds.
+   */
+  static Lineage ofOwned(
+      List<LineageNode> peaks,
+      List<LineageContributor> pending,
+      long coveredSequence,
+      long contributors,
+      long invalid,
+      long missing,
+      long unsampled,
+      long corrupt,
+      long dropped,
+      long emittedAtMillis,
+      @Nullable String firstEventId,
+      @Nullable String lastEventId) {
+    return new Lineage(
+        peaks,
+        Collections.unmodifiableList(pending),
+        coveredSequence,
+        contributors,
+        invalid,
+        missing,
+        unsampled,
+        corrupt,
+        dropped,
+        emittedAtMillis,
+        firstEventId,
+        lastEventId);
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {

@@ -37,6 +37,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -182,8 +183,9 @@ final class LineageEngine {
         pending.add(run.contributor(i));
       }
       next =
-        Lineage.of(
-            peaks,
+        Lineage.ofOwned(
+            // The state's own peaks are immutable and shared; the forest's copy is handed over.
+            sampled && forest.peaksCopied ? Collections.unmodifiableList(peaks) : state.peaks(),
             pending,
             Math.max(state.coveredSequence(), collector.lastSequence()),
             contributors,
@@ -339,7 +341,7 @@ final class LineageEngine {
     // The lineage's own (unmodifiable) peaks until a node is kept: a load that emits nothing
     // copies nothing.
     List<LineageNode> peaks;
-    private boolean peaksCopied;
+    boolean peaksCopied;
     final int budget;
     final LinkLimits limits;
     final Attributes lineageAttributes;
