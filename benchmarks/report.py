@@ -66,35 +66,45 @@ PARSE_FIX = (
 
 # What would close the Axon targets (from JFR profiles of the benchmarks; see NOTES below).
 REHYDRATION_SMALL_FIX = (
-    "A load of 10 events from memory takes about 2.3 us in plain Axon; any tracing adds three "
-    "recording SDK spans (Repository.load, obtainLock, initializeState) to it, which is why "
-    "`naive` (the same spans, 10 bare links) is above 1.5x already. Tracefold's own share "
-    "(tracefold/naive) is a new LinkCollector per load (11 arrays, about 1.3 KB before growth), a "
-    "SpanContext and freshly built Attributes per link (LineageEngine.eventLinkAttributes), and "
-    "the synchronized checkpoint map. Reusing a per-thread collector and caching link Attributes "
-    "would trim that share, not the cost of the spans. Against a real store (a JDBC or Axon "
-    "Server read of 10 events costs tens of microseconds) the same ~3.5 us is a few per cent; "
-    "otherwise restate this target relative to `naive`.")
+    "At n = 10 the peer's load is plain Axon plus three recording SDK spans (Repository.load, "
+    "obtainLock, initializeState); Tracefold's adds, per load in the steady state, 10 links (the "
+    "SDK's link record and its list), about 12 count attributes on the initializeState span (the "
+    "SDK's attribute map allocates a node per attribute), the entity attributes, the recorder and "
+    "span wrappers and three lookups in the synchronized checkpoint maps. The collector is reused "
+    "per thread, the state is no longer copied, contributors are no longer turned into hex strings "
+    "and their link attributes are built once. What would close the rest: set only the counts that "
+    "are not zero on a load that recorded nothing new (about half of them), and a lock-free "
+    "checkpoint map; the links themselves are the provenance.")
 REHYDRATION_PENDING_FIX = (
     "In the steady state a load links the state's peaks plus its pending contributors: n mod 128 "
-    "of them (104 at n = 1,000, 16 at n = 10,000). Since the lineage-state model keeps the "
-    "pending contributors (their contexts and cached link Attributes) in the in-memory state, a "
-    "repeated load reads no event's metadata at all; what remains is building the links and the "
-    "state (one LineageContributor per pending contributor is reused, the lists are copied) and "
-    "the three SDK spans. A per-thread LinkCollector and a state that is not copied when nothing "
-    "changed would trim it further.")
+    "of them (104 at n = 1,000, 16 at n = 10,000), with cached contexts and attributes, and reads "
+    "no event's metadata. What remains is the SDK's own cost per link: an ImmutableLinkData (24 B) "
+    "and the growth of the span's link list (about 4.7 KB and a few microseconds for 111 links), "
+    "which any direct link pays. Closing the gap to the peer means fewer direct links per load, "
+    "e.g. one extra lineage node for the pending contributors emitted once and reused by every "
+    "load until the aggregate changes (one span per change, i.e. per command on a busy "
+    "aggregate): a change of the lineage model, not an optimisation.")
+REHYDRATION_ALLOC_FIX = (
+    "The SDK's link records (24 B each plus the list's growth: about 4.7 KB for the 111 links at "
+    "n = 1,000) are the floor of linking directly; see the line above for what would remove them. "
+    "Tracefold's own per-load allocation in the steady state no longer depends on n.")
+JDBC_FIX = (
+    "A steady-state load reads no covered event's metadata (the JSON of metadata is never "
+    "deserialised for provenance), so what remains is the same constant as in memory: the spans "
+    "and the links to the pending contributors.")
+PROJECTION_FIX = (
+    "Per update Tracefold starts two spans (the processor's root span, linked to the event, and "
+    "the Projection.update span) and links the update span to the event, the forest peaks and "
+    "every pending contributor of the entity (0 to 127, about 64 on average here): in a JFR "
+    "allocation profile the SDK's link records and their list are the largest share (13%), the "
+    "spans and their attribute maps the next. The peer starts one span per event and links "
+    "nothing. 2.0x plain needs fewer links per update (e.g. linking the entity's previous update "
+    "span instead of repeating its pending contributors, which changes what stays reachable "
+    "under sampling: a provenance-model decision) or one span instead of two (the update span "
+    "as the processor's span when the handler is the only one).")
 WRITE_FIX = (
-    "Per event, EventContextInterceptor starts and ends a publish span (two attributes; its name "
-    "is now cached per payload type) and TracefoldSpanFactory.propagateContext copies the "
-    "metadata twice (a HashMap, then Axon's andMetaData merge): together about 30% of the traced "
-    "command in a JFR profile, most of the gap. The gap closes only if the events of one command share one context (the handler "
-    "span's traceparent in every event, no span per event), a design decision that would also "
-    "make rehydration cheaper (consecutive equal traceparents skip the parse, see "
-    "collectRepeated).")
-
-REHYDRATION_ALLOC_FIX = "TODO"
-JDBC_FIX = "TODO"
-PROJECTION_FIX = "TODO"
+    "Per event the command's publish span and the traceparent in metadata, as the peer does; "
+    "Tracefold copies no metadata into span attributes and formats no names per span.")
 
 TARGETS = [
     {
