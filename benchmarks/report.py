@@ -277,8 +277,13 @@ NOTES = {
         "with its context and link attributes cached in the state, so a load allocates no "
         "Tracefold object per link, only the SDK's link record. `naive` parses every event with "
         "OpenTelemetry's propagator and keeps the SDK's first 128 links, dropping the rest: it "
-        "loses provenance. Earlier runs saw bimodal forks at n = 10,000 (16-24 B per event more in "
-        "some forks); compare B/op per fork in the JSON if a ratio looks off."),
+        "loses provenance. Forks that allocate 16-70 B per event more than plain Axon (seen at "
+        "n = 1,000 and 10,000 and on JDBC) are the JIT's doing: a JFR allocation profile of such a "
+        "fork puts the extra in Axon's own stream pipeline of `AnnotatedAggregateModel.publish`, "
+        "which the JIT scalar-replaces without Tracefold and did not behind `TracedAggregateModel` "
+        "when the recording code inlined there was large; covered events now take a small fast "
+        "path and only the first message is asked for its payload type, to keep that inlining. "
+        "Compare B/op per fork in the JSON if a ratio looks off."),
     "SnapshotRehydrationBenchmark": "Snapshot of 1,000 events (taken by the application's own "
         "snapshotter in setup) plus 50 events after it. Per `tracefold` load: decode the snapshot's "
         "lineage metadata (the steady state then uses the in-memory state, which covers the "

@@ -3,7 +3,7 @@
 # io.tracefold.benchmarks (or of the benchmarks matching the regex $1), and regenerates
 # benchmarks/RESULTS.md from the JSON results.
 #
-#   benchmarks/run.sh                 # everything, about 16 minutes on 2 cores
+#   benchmarks/run.sh                 # everything, about 30 minutes on 2 cores
 #   benchmarks/run.sh 'Parse'         # benchmarks whose name matches the regex (JMH semantics)
 #   benchmarks/run.sh 'axon'          # the end-to-end Axon classes: plain, peer and Tracefold side by side
 #
