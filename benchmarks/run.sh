@@ -3,8 +3,9 @@
 # io.tracefold.benchmarks (or of the benchmarks matching the regex $1), and regenerates
 # benchmarks/RESULTS.md from the JSON results.
 #
-#   benchmarks/run.sh                 # everything, about 16 minutes on 2 cores
+#   benchmarks/run.sh                 # everything, about 30 minutes on 2 cores
 #   benchmarks/run.sh 'Parse'         # benchmarks whose name matches the regex (JMH semantics)
+#   benchmarks/run.sh 'axon'          # the end-to-end Axon classes: plain, peer and Tracefold side by side
 #
 # Environment:
 #   JMH_OPTS        extra JMH options appended to every run, e.g. '-p n=128' or '-jvmArgsAppend -XX:+UseParallelGC'
@@ -15,9 +16,6 @@
 #                   the same for the end-to-end classes under io.tracefold.benchmarks.axon (defaults
 #                   below): an operation there is a whole load or command, whose JIT warmup takes
 #                   seconds, and they have the most forks, so they get a longer warmup and fewer rounds
-#   BENCH_SKIP_INSTALL=1
-#                   do not install core and axon-integration into the local Maven repository first
-#                   (use the installed ones; e.g. while someone else builds in core/target)
 #   RUN_CONDITIONS  free text for the report's "Run conditions" line (other load, machine state)
 #
 # Noise: the profile is run in rounds of one fork per benchmark, so a slow phase of the machine (or
@@ -42,14 +40,10 @@ read -r -a axon_profile_args <<<"$axon_profile"
 read -r -a extra_args <<<"${JMH_OPTS:-}"
 
 cd "$root"
-# The modules the benchmarks depend on are installed first, then only the benchmarks module is
-# built, so a build of it never recompiles core/ or axon-integration/ behind someone else's back.
-if [[ "${BENCH_SKIP_INSTALL:-}" != 1 ]]; then
-  echo "Installing tracefold-core and tracefold-axon into the local Maven repository"
-  mvn -B -q -ntp -Dstyle.color=never -pl core,axon-integration -am install -DskipTests
-fi
+# Built in one reactor with the modules it depends on (core, axon-integration), from this work
+# tree's sources: nothing is installed into the local Maven repository, which other builds share.
 echo "Building $jar"
-mvn -B -q -ntp -Dstyle.color=never -pl benchmarks package -Dmaven.test.skip=true
+mvn -B -q -ntp -Dstyle.color=never -pl benchmarks -am package -DskipTests -Dmaven.test.skip=true
 
 # Benchmarks matching the filter, from JMH's own list: classes added later (any package under
 # io.tracefold.benchmarks) are picked up without touching this script.

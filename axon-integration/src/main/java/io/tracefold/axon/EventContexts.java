@@ -6,6 +6,7 @@ import io.tracefold.core.internal.ParsedTraceparent;
 import io.tracefold.core.internal.W3CTraceContext;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.Message;
 import org.axonframework.messaging.MetaData;
 import org.jspecify.annotations.Nullable;
 
@@ -49,6 +50,29 @@ final class EventContexts {
   /** Returns the event's sequence in its aggregate's stream, or {@code otherwise} for other events. */
   static long sequenceOf(EventMessage<?> event, long otherwise) {
     return event instanceof DomainEventMessage ? ((DomainEventMessage<?>) event).getSequenceNumber() : otherwise;
+  }
+
+  /**
+   * Returns whether {@code message} carries a valid context of trace {@code traceId} (32 lowercase
+   * hex characters), without building its {@link SpanContext}. Never throws: unreadable metadata is
+   * no context.
+   */
+  static boolean carriesTrace(Message<?> message, String traceId) {
+    Object traceparent;
+    try {
+      traceparent = message.getMetaData().get(W3CTraceContext.TRACEPARENT);
+    } catch (RuntimeException | LinkageError e) {
+      Guard.failed(e, "read a message's trace context");
+      return false;
+    }
+    if (!(traceparent instanceof String)) {
+      SpanContext context = spanContext(traceparent, null);
+      return context != null && context.getTraceId().equals(traceId);
+    }
+    String value = (String) traceparent;
+    // The trace id sits at 3..35 in every version of the format.
+    return value.regionMatches(3, traceId, 0, 32)
+        && W3CTraceContext.parseTraceparent(value, new ParsedTraceparent());
   }
 
   /** Returns the context of stored {@code traceparent}/{@code tracestate} values, or null. */

@@ -75,11 +75,8 @@ final class LoadSpan extends ForwardingSpan {
     LoadSpan previous = CURRENT.get();
     CURRENT.set(this);
     return () -> {
-      if (previous == null) {
-        CURRENT.remove();
-      } else {
-        CURRENT.set(previous);
-      }
+      // set, not remove: a thread's next load then reuses its map entry instead of a new one.
+      CURRENT.set(previous);
       scope.close();
     };
   }

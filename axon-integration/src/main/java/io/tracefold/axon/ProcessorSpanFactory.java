@@ -53,6 +53,15 @@ final class ProcessorSpanFactory implements EventProcessorSpanFactory {
     }
   }
 
+  // Span names per payload type: built once, not concatenated per event.
+  private static final ClassValue<String> PROCESS_SPAN_NAMES =
+      new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> payloadType) {
+          return "EventProcessor.process(" + payloadType.getSimpleName() + ')';
+        }
+      };
+
   @Override
   public Span createProcessEventSpan(boolean streaming, EventMessage<?> eventMessage) {
     try {
@@ -65,7 +74,7 @@ final class ProcessorSpanFactory implements EventProcessorSpanFactory {
   private Span processEventSpan(EventMessage<?> eventMessage) {
     SpanBuilder builder =
         tracer
-            .spanBuilder("EventProcessor.process(" + eventMessage.getPayloadType().getSimpleName() + ')')
+            .spanBuilder(PROCESS_SPAN_NAMES.get(eventMessage.getPayloadType()))
             .setNoParent()
             .setSpanKind(SpanKind.CONSUMER)
             .setAttribute(TracefoldSpanFactory.MESSAGE_ID, eventMessage.getIdentifier());

@@ -119,8 +119,7 @@ final class ProjectionTracing implements HandlerEnhancerDefinition {
         }
         // Never join the command's trace (a replay would drag old events into old traces).
         SpanContext current = Span.current().getSpanContext();
-        SpanContext origin = TracefoldSpanFactory.extract(event);
-        if (current.isValid() && (origin == null || !origin.getTraceId().equals(current.getTraceId()))) {
+        if (current.isValid() && !EventContexts.carriesTrace(event, current.getTraceId())) {
           builder.setParent(Context.current());
         } else {
           builder.setNoParent();
@@ -151,11 +150,12 @@ final class ProjectionTracing implements HandlerEnhancerDefinition {
         span.setAttribute(LINEAGE_DISCARDED, true); // the event store was emptied and the id reused
         base = Lineage.empty();
       }
-      LinkCollector collector = tracefold.newCollector();
+      LinkCollector collector = ReusedCollectors.acquire(tracefold);
       if (!redelivered) {
         EventContexts.offer(collector, event, EventContexts.sequenceOf(event, 0));
       }
       Lineage next = tracefold.link(span, collector, base, options).anchoredTo(eventId, eventId);
+      ReusedCollectors.release(collector);
       if (!redelivered) {
         entry.record(next, event, base != entry.current());
       }

@@ -47,6 +47,7 @@ final class ReconstructionRecorder {
   private final LinkCollector collector;
   private Lineage state;
   private boolean started;
+  private boolean released;
   private @Nullable String streamFirstId;
   private @Nullable String lastId;
   private long lastSequence = -1;
@@ -66,7 +67,7 @@ final class ReconstructionRecorder {
     this.tracing = tracing;
     this.aggregateType = aggregateType;
     this.aggregateId = aggregateId;
-    this.collector = tracefold.newCollector();
+    this.collector = ReusedCollectors.acquire(tracefold);
     this.state = tracing.limits().getOverflowPolicy().isLossy() ? Lineage.empty() : remembered;
   }
 
@@ -74,34 +75,48 @@ final class ReconstructionRecorder {
   void record(DomainEventMessage<?> message, boolean snapshot) {
     try {
       long sequence = message.getSequenceNumber();
-      boolean first = !started;
-      started = true;
-      if (snapshot) {
-        recordSnapshot(sequence, message.getMetaData());
-        return;
-      }
-      String id = message.getIdentifier();
-      if (first) {
-        streamFirstId = id;
-        if (!Lineage.anchorMatches(state.firstEventId(), id)) {
-          discard(); // another stream under the same (type, id): nothing skipped yet
-        }
-      }
-      if (sequence == state.coveredSequence() && !Lineage.anchorMatches(state.lastEventId(), id)) {
-        discard();
-      }
-      lastId = id;
-      lastSequence = Math.max(lastSequence, sequence);
-      if (!discarded && sequence <= state.coveredSequence()) {
-        // Covered: its metadata is not even read (a lazily deserialising store never decodes it).
+      if (started && !snapshot && !discarded && sequence < state.coveredSequence()) {
+        // The steady state of a load, kept small so that the JIT inlines Axon's own per-event work
+        // behind it as it does without Tracefold: a covered event before the anchor's, whose
+        // metadata is not even read (a lazily deserialising store never decodes it). Its
+        // identifier is not needed: the event at the covered sequence is checked below.
+        lastSequence = Math.max(lastSequence, sequence);
         collector.skipCovered(sequence);
         skipped++;
-      } else {
-        EventContexts.offer(collector, message, sequence);
+        return;
       }
+      recordOther(message, snapshot, sequence);
     } catch (RuntimeException | LinkageError e) {
       // e.g. metadata that cannot be deserialized: the load goes on, the error is counted.
       errors++;
+    }
+  }
+
+  private void recordOther(DomainEventMessage<?> message, boolean snapshot, long sequence) {
+    boolean first = !started;
+    started = true;
+    if (snapshot) {
+      recordSnapshot(sequence, message.getMetaData());
+      return;
+    }
+    String id = message.getIdentifier();
+    if (first) {
+      streamFirstId = id;
+      if (!Lineage.anchorMatches(state.firstEventId(), id)) {
+        discard(); // another stream under the same (type, id): nothing skipped yet
+      }
+    }
+    if (sequence == state.coveredSequence() && !Lineage.anchorMatches(state.lastEventId(), id)) {
+      discard();
+    }
+    lastId = id;
+    lastSequence = Math.max(lastSequence, sequence);
+    if (!discarded && sequence <= state.coveredSequence()) {
+      // Covered: its metadata is not even read (a lazily deserialising store never decodes it).
+      collector.skipCovered(sequence);
+      skipped++;
+    } else {
+      EventContexts.offer(collector, message, sequence);
     }
   }
 
@@ -136,6 +151,15 @@ final class ReconstructionRecorder {
     }
     // History the snapshot summarises but no lineage covers (e.g. taken before Tracefold).
     collector.addMissing(sequence - Math.max(state.coveredSequence(), -1));
+  }
+
+  /** Hands the collector back to this thread for its next reconstruction; only once. */
+  private void releaseCollector() {
+    if (released) {
+      return;
+    }
+    released = true;
+    ReusedCollectors.release(collector);
   }
 
   /**
@@ -179,11 +203,14 @@ final class ReconstructionRecorder {
         span.setAttribute(PROVENANCE_CORRUPT, state.corrupt() + unusedCorrupt);
       }
       if (lateDiscard) {
+        releaseCollector();
         return Lineage.empty();
       }
       String first = snapshotSequence < 0 ? streamFirstId : null;
       String last = lastSequence >= 0 && lastSequence == next.coveredSequence() ? lastId : next.lastEventId();
-      return next.anchoredTo(first, last);
+      Lineage anchored = next.anchoredTo(first, last);
+      releaseCollector();
+      return anchored;
     } catch (RuntimeException | LinkageError e) {
       errors++;
       try {

@@ -1,6 +1,7 @@
 package io.tracefold.axon;
 
 import io.tracefold.core.Lineage;
+import java.util.Set;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.tracing.Span;
 import org.axonframework.tracing.SpanScope;
@@ -34,16 +35,23 @@ final class RehydrationSpan extends ForwardingSpan {
     return CURRENT.get();
   }
 
-  /** Records one replayed message of a traced aggregate. */
-  void record(AggregateTracing tracing, DomainEventMessage<?> message, boolean snapshot) {
+  /**
+   * Records one replayed message of a traced aggregate; {@code snapshotTypes} are the payload types
+   * that make the first message a snapshot (Axon hands a snapshot only as the first message, so
+   * later messages are not asked for their payload type, which a serialising store resolves again
+   * on every call).
+   */
+  void record(AggregateTracing tracing, DomainEventMessage<?> message, Set<Class<?>> snapshotTypes) {
     ReconstructionRecorder current = recorder;
     if (current == null) {
       // First message: the initializeState span is current in the OpenTelemetry context now.
       otelSpan = io.opentelemetry.api.trace.Span.current();
       current = rehydration.newRecorder(tracing, aggregateType, aggregateId);
       recorder = current;
+      current.record(message, snapshotTypes.contains(message.getPayloadType()));
+      return;
     }
-    current.record(message, snapshot);
+    current.record(message, false);
   }
 
   @Override
@@ -53,11 +61,8 @@ final class RehydrationSpan extends ForwardingSpan {
     CURRENT.set(this);
     LoadSpan.markRehydrated();
     return () -> {
-      if (previous == null) {
-        CURRENT.remove();
-      } else {
-        CURRENT.set(previous);
-      }
+      // set, not remove: a thread's next load then reuses its map entry instead of a new one.
+      CURRENT.set(previous);
       scope.close();
     };
   }

@@ -35,7 +35,7 @@ final class TracedAggregateModel<T> implements AggregateModel<T> {
     RehydrationSpan rehydration = RehydrationSpan.current();
     if (rehydration != null && message instanceof DomainEventMessage) {
       try {
-        rehydration.record(tracing, (DomainEventMessage<?>) message, snapshotTypes.contains(message.getPayloadType()));
+        rehydration.record(tracing, (DomainEventMessage<?>) message, snapshotTypes);
       } catch (RuntimeException | LinkageError e) {
         // Fail open: never let tracing break a load. (record() counts its own errors.)
         Guard.failed(e, "record a replayed event");

@@ -11,10 +11,12 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.tracefold.core.internal.W3CTraceContext;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.axonframework.messaging.Message;
@@ -40,6 +42,18 @@ final class TracefoldSpanFactory implements SpanFactory {
 
   static final AttributeKey<String> MESSAGE_ID = AttributeKey.stringKey("axon.message.id");
   static final AttributeKey<String> PAYLOAD_TYPE = AttributeKey.stringKey("axon.message.payload_type");
+
+  // Span names per payload type and operation (Axon's operations are a handful of constants): built
+  // once, not concatenated per message. Bounded, in case an operation name is not a constant.
+  private static final int MAX_CACHED_NAMES_PER_TYPE = 32;
+
+  private static final ClassValue<Map<String, String>> SPAN_NAMES =
+      new ClassValue<>() {
+        @Override
+        protected Map<String, String> computeValue(Class<?> payloadType) {
+          return new ConcurrentHashMap<>(8);
+        }
+      };
 
   private final Tracer tracer;
   private final Set<String> baggageAllowlist;
@@ -174,9 +188,13 @@ final class TracefoldSpanFactory implements SpanFactory {
       if (traceparent == null) {
         return message;
       }
+      String tracestate = W3CTraceContext.formatTracestate(spanContext.getTraceState());
+      if (tracestate.isEmpty() && baggageAllowlist.isEmpty()) {
+        // The common case: one entry, merged by Axon without a map of ours in between.
+        return (M) message.andMetaData(Collections.singletonMap(W3CTraceContext.TRACEPARENT, traceparent));
+      }
       Map<String, String> metadata = new HashMap<>(4);
       metadata.put(W3CTraceContext.TRACEPARENT, traceparent);
-      String tracestate = W3CTraceContext.formatTracestate(spanContext.getTraceState());
       if (!tracestate.isEmpty()) {
         metadata.put(W3CTraceContext.TRACESTATE, tracestate);
       }
@@ -241,6 +259,15 @@ final class TracefoldSpanFactory implements SpanFactory {
 
   private static String name(Supplier<String> operationNameSupplier, Message<?> message) {
     // The payload's simple name is low-cardinality (a closed set of classes); ids never go here.
-    return operationNameSupplier.get() + '(' + message.getPayloadType().getSimpleName() + ')';
+    String operation = operationNameSupplier.get();
+    Map<String, String> names = SPAN_NAMES.get(message.getPayloadType());
+    String name = names.get(operation);
+    if (name == null) {
+      name = operation + '(' + message.getPayloadType().getSimpleName() + ')';
+      if (names.size() < MAX_CACHED_NAMES_PER_TYPE) {
+        names.put(operation, name);
+      }
+    }
+    return name;
   }
 }

@@ -274,9 +274,8 @@ public final class Lineage {
       if (i > 0) {
         out.append(';');
       }
-      SpanContext context = contributor.spanContext();
-      out.append(context.getTraceId()).append(context.getSpanId()).append(context.getTraceFlags().asHex())
-          .append(',').append(contributor.sequence());
+      contributor.appendIds(out);
+      out.append(',').append(contributor.sequence());
       String type = contributor.eventType();
       if (type != null && type.length() <= MAX_ANCHOR_ID_LENGTH && isEncodable(type)) {
         out.append(',').append(type);
@@ -454,28 +453,32 @@ public final class Lineage {
     if (fields.length < 2 || fields.length > 3) {
       return null;
     }
-    SpanContext context = decodeContext(fields[0]);
+    ParsedTraceparent ids = decodeIds(fields[0]);
     long sequence = parseNonNegative(fields[1], false);
-    if (context == null || sequence == Long.MIN_VALUE) {
+    if (ids == null || sequence == Long.MIN_VALUE) {
       return null;
     }
     String type = fields.length == 3 && !fields[2].isEmpty() && fields[2].length() <= MAX_ANCHOR_ID_LENGTH
         ? fields[2] : null;
-    return new LineageContributor(context, sequence, type);
+    return LineageContributor.of(ids, sequence, type);
   }
 
   /** Decodes 32 + 16 + 2 hex characters of trace id, span id and flags; null if invalid. */
   @Nullable
   static SpanContext decodeContext(String ids) {
+    ParsedTraceparent parsed = decodeIds(ids);
+    return parsed == null ? null : parsed.toSpanContext(TraceState.getDefault());
+  }
+
+  /** Decodes 32 + 16 + 2 hex characters of trace id, span id and flags; null if invalid. */
+  @Nullable
+  private static ParsedTraceparent decodeIds(String ids) {
     if (ids.length() != 50) {
       return null;
     }
     String traceparent = "00-" + ids.substring(0, 32) + '-' + ids.substring(32, 48) + '-' + ids.substring(48);
     ParsedTraceparent parsed = new ParsedTraceparent();
-    if (!W3CTraceContext.parseTraceparent(traceparent, parsed)) {
-      return null;
-    }
-    return parsed.toSpanContext(TraceState.getDefault());
+    return W3CTraceContext.parseTraceparent(traceparent, parsed) ? parsed : null;
   }
 
   @Nullable
@@ -517,6 +520,38 @@ public final class Lineage {
     return new Lineage(
         Collections.unmodifiableList(new ArrayList<>(peaks)),
         Collections.unmodifiableList(new ArrayList<>(pending)),
+        coveredSequence,
+        contributors,
+        invalid,
+        missing,
+        unsampled,
+        corrupt,
+        dropped,
+        emittedAtMillis,
+        firstEventId,
+        lastEventId);
+  }
+
+  /**
+   * Returns a lineage of these parts without copying; for the engine: {@code peaks} is unmodifiable
+   * and never changed, {@code pending} a list no one else holds.
+   */
+  static Lineage ofOwned(
+      List<LineageNode> peaks,
+      List<LineageContributor> pending,
+      long coveredSequence,
+      long contributors,
+      long invalid,
+      long missing,
+      long unsampled,
+      long corrupt,
+      long dropped,
+      long emittedAtMillis,
+      @Nullable String firstEventId,
+      @Nullable String lastEventId) {
+    return new Lineage(
+        peaks,
+        Collections.unmodifiableList(pending),
         coveredSequence,
         contributors,
         invalid,

@@ -37,6 +37,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -169,13 +170,22 @@ final class LineageEngine {
       dropped += drop;
       contributors -= drop;
     }
-    List<LineageContributor> pending = new ArrayList<>(size - keepFrom);
-    for (int i = keepFrom; i < size; i++) {
-      pending.add(run.contributor(i));
-    }
-    Lineage next =
-        Lineage.of(
-            peaks,
+    Lineage next;
+    if (collector.distinct() == 0 && keepFrom == 0 && peaks == state.peaks() && dropped == state.dropped()
+        && (sampled ? forest.emittedAtMillis : state.emittedAtMillis()) == state.emittedAtMillis()
+        && collector.invalid() == 0 && collector.missing() == 0
+        && collector.lastSequence() <= state.coveredSequence()) {
+      // Nothing new (the steady state of a repeated load): the state as it is, not a copy of it.
+      next = state;
+    } else {
+      List<LineageContributor> pending = new ArrayList<>(size - keepFrom);
+      for (int i = keepFrom; i < size; i++) {
+        pending.add(run.contributor(i));
+      }
+      next =
+        Lineage.ofOwned(
+            // The state's own peaks are immutable and shared; the forest's copy is handed over.
+            sampled && forest.peaksCopied ? Collections.unmodifiableList(peaks) : state.peaks(),
             pending,
             Math.max(state.coveredSequence(), collector.lastSequence()),
             contributors,
@@ -187,6 +197,7 @@ final class LineageEngine {
             sampled ? forest.emittedAtMillis : state.emittedAtMillis(),
             state.firstEventId(),
             state.lastEventId());
+    }
     if (recording) {
       setCounts(target, collector, state, next, direct, forest.emitted, forest.unexported, forest.unlinked);
     }
@@ -234,11 +245,13 @@ final class LineageEngine {
    * already pending left out when deduplicating).
    */
   private static final class Run {
+    private static final int[] NO_INDEX = new int[0];
     final List<LineageContributor> pending;
     final LinkCollector collector;
     final int[] newIndex;
     final int newCount;
     final LinkLimits limits;
+    private LineageContributor @Nullable [] created;
 
     private Run(List<LineageContributor> pending, LinkCollector collector, int[] newIndex, int newCount,
         LinkLimits limits) {
@@ -251,7 +264,7 @@ final class LineageEngine {
 
     static Run of(List<LineageContributor> pending, LinkCollector collector, boolean dedup, LinkLimits limits) {
       int distinct = collector.distinct();
-      int[] index = new int[distinct];
+      int[] index = distinct == 0 ? NO_INDEX : new int[distinct];
       int count = 0;
       for (int i = 0; i < distinct; i++) {
         if (dedup && !pending.isEmpty() && containsSpan(pending, collector, i)) {
@@ -263,10 +276,8 @@ final class LineageEngine {
     }
 
     private static boolean containsSpan(List<LineageContributor> pending, LinkCollector collector, int i) {
-      SpanContext context = collector.spanContextAt(i);
-      for (LineageContributor known : pending) {
-        SpanContext other = known.spanContext();
-        if (other.getSpanId().equals(context.getSpanId()) && other.getTraceId().equals(context.getTraceId())) {
+      for (int k = 0, n = pending.size(); k < n; k++) {
+        if (collector.isSpan(i, pending.get(k))) {
           return true;
         }
       }
@@ -278,8 +289,7 @@ final class LineageEngine {
     }
 
     SpanContext context(int i) {
-      int p = pending.size();
-      return i < p ? pending.get(i).spanContext() : collector.spanContextAt(newIndex[i - p]);
+      return contributor(i);
     }
 
     long sequence(int i) {
@@ -297,25 +307,41 @@ final class LineageEngine {
       if (i < p) {
         return pending.get(i).linkAttributes(limits);
       }
-      int c = newIndex[i - p];
-      return eventLinkAttributes(collector.sequenceAt(c), collector.eventTypeAt(c), limits);
+      return contributor(i).linkAttributes(limits);
     }
 
+    /**
+     * Returns contributor {@code i}; a new one is made once per call of the engine, so its link
+     * and its place in the next state share the object (and its cached link attributes).
+     */
     LineageContributor contributor(int i) {
       int p = pending.size();
       if (i < p) {
         return pending.get(i);
       }
-      int c = newIndex[i - p];
-      return new LineageContributor(collector.spanContextAt(c), collector.sequenceAt(c), collector.eventTypeAt(c));
+      int k = i - p;
+      LineageContributor[] made = created;
+      if (made == null) {
+        made = new LineageContributor[newCount];
+        created = made;
+      }
+      LineageContributor contributor = made[k];
+      if (contributor == null) {
+        contributor = collector.contributorAt(newIndex[k]);
+        made[k] = contributor;
+      }
+      return contributor;
     }
   }
 
   /** The lineage forest being extended by one call. */
   private final class Forest {
     final Span target;
-    final Context parent;
-    final List<LineageNode> peaks;
+    private @Nullable Context parent;
+    // The lineage's own (unmodifiable) peaks until a node is kept: a load that emits nothing
+    // copies nothing.
+    List<LineageNode> peaks;
+    boolean peaksCopied;
     final int budget;
     final LinkLimits limits;
     final Attributes lineageAttributes;
@@ -327,8 +353,7 @@ final class LineageEngine {
 
     Forest(Span target, Lineage from, LinkOptions options) {
       this.target = target;
-      this.parent = Context.root().with(target);
-      this.peaks = new ArrayList<>(from.peaks());
+      this.peaks = from.peaks();
       this.limits = options.getLimits();
       this.budget = limits.getMaxDirectLinks();
       this.lineageAttributes = options.getLineageAttributes();
@@ -364,6 +389,10 @@ final class LineageEngine {
     }
 
     private void keep(LineageNode node) {
+      if (!peaksCopied) {
+        peaks = new ArrayList<>(peaks);
+        peaksCopied = true;
+      }
       peaks.add(node);
       if (emittedAtMillis == 0) {
         emittedAtMillis = clock.getAsLong();
@@ -431,7 +460,7 @@ final class LineageEngine {
       int linked = 0;
       for (LineageNode node : nodes) {
         if (linked < room) {
-          target.addLink(node.spanContext(), nodeLinkAttributes(node, limits));
+          target.addLink(node.spanContext(), node.linkAttributes(limits));
           linked++;
         } else {
           unlinked += node.contributors();
@@ -465,7 +494,7 @@ final class LineageEngine {
       long first = Long.MAX_VALUE;
       long last = Long.MIN_VALUE;
       for (LineageNode child : children) {
-        builder.addLink(child.spanContext(), nodeLinkAttributes(child, limits));
+        builder.addLink(child.spanContext(), child.linkAttributes(limits));
         level = Math.max(level, child.level() + 1);
         contributors += child.contributors();
         first = Math.min(first, child.firstSequence());
@@ -474,10 +503,19 @@ final class LineageEngine {
       return finish(builder, level, contributors, first, last, checkpoint);
     }
 
+    private Context parent() {
+      Context context = parent;
+      if (context == null) {
+        context = Context.root().with(target);
+        parent = context;
+      }
+      return context;
+    }
+
     private SpanBuilder lineageSpan() {
       return tracer
           .spanBuilder(LINEAGE_SPAN_NAME)
-          .setParent(parent)
+          .setParent(parent())
           .setSpanKind(SpanKind.INTERNAL)
           .setAllAttributes(lineageAttributes)
           .setAttribute(LINEAGE, true);

@@ -1,7 +1,9 @@
 package io.tracefold.core;
 
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One emitted lineage span of a {@link Lineage}: a node that reaches {@link #contributors()} event
@@ -14,6 +16,9 @@ final class LineageNode {
   private final long contributors;
   private final long firstSequence;
   private final long lastSequence;
+  // Link attributes, built once per limit: a lineage's peaks are linked on every reconstruction.
+  // One reference to an immutable pair, so concurrent readers never see a torn value.
+  private @Nullable CachedAttributes linkAttributes;
 
   LineageNode(SpanContext spanContext, int level, long contributors, long firstSequence, long lastSequence) {
     this.spanContext = spanContext;
@@ -46,6 +51,27 @@ final class LineageNode {
   /** Returns the highest event sequence number this node reaches. */
   long lastSequence() {
     return lastSequence;
+  }
+
+  /** Returns the attributes of a link to this node under {@code limits}. */
+  Attributes linkAttributes(LinkLimits limits) {
+    int max = limits.getMaxAttributesPerLink();
+    CachedAttributes cached = linkAttributes;
+    if (cached == null || cached.limit != max) {
+      cached = new CachedAttributes(max, LineageEngine.nodeLinkAttributes(this, limits));
+      linkAttributes = cached;
+    }
+    return cached.attributes;
+  }
+
+  private static final class CachedAttributes {
+    final int limit;
+    final Attributes attributes;
+
+    CachedAttributes(int limit, Attributes attributes) {
+      this.limit = limit;
+      this.attributes = attributes;
+    }
   }
 
   @Override

@@ -223,6 +223,22 @@ public final class LinkCollector {
     return (flags[i] & 1) != 0;
   }
 
+  /** Returns whether contributor {@code i} is the span {@code known}. */
+  boolean isSpan(int i, LineageContributor known) {
+    return known.isSpan(traceIdHigh[i], traceIdLow[i], spanId[i]);
+  }
+
+  /**
+   * Returns contributor {@code i} as a lineage contributor (its own span context, without hex
+   * strings); allocates.
+   */
+  LineageContributor contributorAt(int i) {
+    String state = traceState[i];
+    return new LineageContributor(
+        traceIdHigh[i], traceIdLow[i], spanId[i], flags[i],
+        state == null ? null : W3CTraceContext.parseTracestate(state), sequence[i], eventType[i]);
+  }
+
   /** Builds the span context of contributor {@code i}; allocates, so only for emitted links. */
   SpanContext spanContextAt(int i) {
     scratch.set(traceIdHigh[i], traceIdLow[i], spanId[i], flags[i]);

@@ -1,5 +1,6 @@
 package io.tracefold.benchmarks.axon;
 
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
@@ -22,19 +23,24 @@ import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
 import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.Repository;
 import org.axonframework.modelling.command.inspection.AggregateMetaModelFactory;
+import org.axonframework.tracing.opentelemetry.OpenTelemetrySpanFactory;
 
 /**
  * One Axon application of a benchmark: the {@link Order} aggregate on a given storage engine,
- * configured with {@code DefaultConfigurer} in one of three ways ({@link Tracing}). Built in
+ * configured with {@code DefaultConfigurer} in one of four ways ({@link Tracing}). Built in
  * {@code @Setup}, closed in {@code @TearDown}; never measured.
  *
- * <p>The traced variants use the OpenTelemetry SDK with the always-on sampler and a span processor
+ * <p>The event store is built as Axon's Spring Boot support builds it ({@code EmbeddedEventStore}
+ * with the event-bus span factory), for every variant alike. The traced variants use the OpenTelemetry SDK with the always-on sampler and a span processor
  * that does nothing on end ({@link NoopSpanProcessor}): every span is recorded, with its links and
  * attributes, and nothing is exported, so the benchmarks measure the instrumentation, not an
  * exporter.
@@ -51,7 +57,14 @@ final class AxonApp implements AutoCloseable {
      * Axon spans through Tracefold's span factory, and the hand-written linking of {@link
      * NaiveLinkingMetaModelFactory} instead of Tracefold's repository, model and snapshot hooks.
      */
-    NAIVE
+    NAIVE,
+    /**
+     * The peer: Axon's own OpenTelemetry module ({@code axon-tracing-opentelemetry}'s {@code
+     * OpenTelemetrySpanFactory}, as Axon's Spring Boot support configures it: Axon's tracer name and
+     * the W3C trace-context propagator) on the same SDK, sampler and span processor as {@link
+     * #TRACEFOLD}. It traces commands, events and loads, and links nothing.
+     */
+    PEER
   }
 
   final Configuration config;
@@ -60,8 +73,18 @@ final class AxonApp implements AutoCloseable {
   private final OpenTelemetrySdk sdk;
 
   private AxonApp(Tracing tracing, EventStorageEngine engine, Consumer<Configurer> extra) {
+    // The event store as Axon's Spring Boot support builds it, with the event-bus span factory, so
+    // that every traced side gives each event its publish span and context the same way.
     Configurer configurer =
-        DefaultConfigurer.defaultConfiguration().configureAggregate(Order.class).configureEmbeddedEventStore(c -> engine);
+        DefaultConfigurer.defaultConfiguration()
+            .configureAggregate(Order.class)
+            .registerComponent(EventStorageEngine.class, c -> engine)
+            .configureEventStore(
+                c -> EmbeddedEventStore.builder()
+                    .storageEngine(engine)
+                    .messageMonitor(c.messageMonitor(EventStore.class, "eventStore"))
+                    .spanFactory(c.getComponent(EventBusSpanFactory.class))
+                    .build());
     if (tracing == Tracing.PLAIN) {
       sdk = null;
       lineageStore = null;
@@ -75,6 +98,14 @@ final class AxonApp implements AutoCloseable {
       if (tracing == Tracing.TRACEFOLD) {
         lineageStore = new InMemoryProjectionLineageStore();
         AxonTracefold.builder(sdk).setProjectionLineageStore(lineageStore).build().configureModule(configurer);
+      } else if (tracing == Tracing.PEER) {
+        lineageStore = null;
+        OpenTelemetrySpanFactory peer =
+            OpenTelemetrySpanFactory.builder()
+                .tracer(sdk.getTracer("AxonFramework-OpenTelemetry"))
+                .contextPropagators(W3CTraceContextPropagator.getInstance())
+                .build();
+        configurer.configureSpanFactory(c -> peer);
       } else {
         lineageStore = null;
         AxonTracefold spans = AxonTracefold.create(sdk);

@@ -36,6 +36,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *       history; later ones reuse Tracefold's in-memory checkpoint, the steady state of an
  *       application that loads the aggregate for every command, and offer only the events after
  *       it ({@code n mod 128} here);
+ *   <li>{@code peer}: the same application traced by Axon's own OpenTelemetry module ({@code
+ *       axon-tracing-opentelemetry}) on the same SDK: its three spans of a load, no links. What a
+ *       user who already traces with Axon pays today, so {@code tracefold / peer} is the price of
+ *       provenance;
  *   <li>{@code naive}: the same SDK and Axon spans, linking by hand: propagator extract and {@code
  *       Span.current().addLink} per replayed event ({@link NaiveLinkingMetaModelFactory}); above
  *       128 the SDK drops the links, so it does less and loses provenance;
@@ -43,8 +47,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *       repository and aggregate: the share of a load that is the store.
  * </ul>
  *
- * <p>Target: {@code tracefold} at most 1.10x {@code plainAxon} at n = 1,000 and 10,000, at most 1.5x
- * at n = 10.
+ * <p>Targets: {@code tracefold} at most 1.10x {@code peer} at n = 10 and 1.02x at n = 1,000 and
+ * 10,000; at most 1.5x {@code plainAxon} at n = 10 and 1.10x at 1,000 and 10,000; B/op at most 1 KB
+ * above {@code peer} at n = 10 and 4 KB at 1,000.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -105,6 +110,14 @@ public class RehydrationBenchmark {
     }
   }
 
+  /** The application traced by Axon's own OpenTelemetry module (the peer). */
+  public static class Peer extends App {
+    @Override
+    AxonApp.Tracing tracing() {
+      return AxonApp.Tracing.PEER;
+    }
+  }
+
   /** The application with Axon spans and hand-written linking. */
   public static class Naive extends App {
     @Override
@@ -137,6 +150,12 @@ public class RehydrationBenchmark {
   /** A copy of {@link #tracefold(Traced)}: the A/A pair whose ratio is the noise floor. */
   @Benchmark
   public long tracefoldAA(Traced app) {
+    return load(app);
+  }
+
+  /** Returns the state of the order loaded by the application traced by Axon's own module. */
+  @Benchmark
+  public long peer(Peer app) {
     return load(app);
   }
 

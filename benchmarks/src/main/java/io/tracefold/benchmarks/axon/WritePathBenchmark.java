@@ -28,11 +28,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *       does nothing): the command's dispatch and handler spans, a publish span and a {@code
  *       traceparent} per event. {@code tracefoldAA} is its copy, whose ratio to it is the noise
  *       floor;
+ *   <li>{@code peer}: the same traced by Axon's own OpenTelemetry module on the same SDK: its
+ *       dispatch, handler and publish spans, the context in every event's metadata;
  *   <li>{@code baseline}: the plain application's command bus round trip to a stateless handler
  *       ({@link Ping}), without aggregate or events.
  * </ul>
  *
- * <p>Target: {@code tracefold} at most 1.3x {@code plainAxon}.
+ * <p>Target: {@code tracefold} at most 0.9x {@code peer} and 1.5x {@code plainAxon}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -100,6 +102,14 @@ public class WritePathBenchmark {
     }
   }
 
+  /** The application traced by Axon's own OpenTelemetry module (the peer). */
+  public static class Peer extends App {
+    @Override
+    AxonApp.Tracing tracing() {
+      return AxonApp.Tracing.PEER;
+    }
+  }
+
   /** Returns the handler's result for a command that touches no aggregate. */
   @Benchmark
   public Object baseline(Plain app) {
@@ -115,6 +125,12 @@ public class WritePathBenchmark {
   /** Returns the new order's id, created with Tracefold. */
   @Benchmark
   public Object tracefold(Traced app) {
+    return create(app);
+  }
+
+  /** Returns the new order's id, created by the application traced by Axon's own module. */
+  @Benchmark
+  public Object peer(Peer app) {
     return create(app);
   }
 
