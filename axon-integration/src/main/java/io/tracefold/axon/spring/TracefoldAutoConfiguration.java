@@ -244,10 +244,9 @@ public final class TracefoldAutoConfiguration {
 
   private static InvalidConfigurationPropertyValueException invalid(
       String name, Object value, IllegalArgumentException cause) {
-    InvalidConfigurationPropertyValueException e =
-        new InvalidConfigurationPropertyValueException(name, value, cause.getMessage());
-    e.initCause(cause);
-    return e;
+    // The reason carries the cause's message; its cause cannot be set (the public constructor
+    // initialises it to null, and initCause would throw instead).
+    return new InvalidConfigurationPropertyValueException(name, value, cause.getMessage());
   }
 
   /**

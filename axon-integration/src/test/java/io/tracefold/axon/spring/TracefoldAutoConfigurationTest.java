@@ -345,8 +345,14 @@ class TracefoldAutoConfigurationTest {
     for (String invalid : new String[] {
         "tracefold.lineage-max-age=0s", "tracefold.checkpoint-cache-bytes=-1B", "tracefold.max-pending-contributors=1"}) {
       String property = invalid.substring(0, invalid.indexOf('='));
-      ShopApplication.runner().withPropertyValues(invalid).run(context ->
-          assertThat(context.getStartupFailure()).as(invalid).rootCause().hasMessageContaining(property));
+      ShopApplication.runner().withPropertyValues(invalid).run(context -> {
+        assertThat(context.getStartupFailure()).as(invalid).rootCause()
+            .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+            .hasMessageContaining(property);
+        // The chain is the invalid setting's exception, not an IllegalStateException from initCause.
+        assertThat(org.assertj.core.util.Throwables.getStackTrace(context.getStartupFailure()))
+            .doesNotContain("Can't overwrite cause");
+      });
     }
     ShopApplication.runner().withPropertyValues("tracefold.max-direct-links=1").run(context ->
         assertThat(context.getStartupFailure()).rootCause()
