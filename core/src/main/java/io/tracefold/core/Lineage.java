@@ -109,6 +109,26 @@ public final class Lineage {
     return pending;
   }
 
+  /**
+   * Returns the span contexts of the forest's peaks, oldest history first: the exported lineage
+   * spans through which the older contributors are reached (for links into a trace UI).
+   */
+  public List<SpanContext> peakContexts() {
+    List<SpanContext> contexts = new ArrayList<>(peaks.size());
+    for (LineageNode peak : peaks) {
+      contexts.add(peak.spanContext());
+    }
+    return Collections.unmodifiableList(contexts);
+  }
+
+  /**
+   * Returns the span contexts of the recorded contributors not yet under a lineage node, oldest
+   * first (the latest event spans of the history; sampled or not, see {@link SpanContext#isSampled()}).
+   */
+  public List<SpanContext> pendingContexts() {
+    return Collections.unmodifiableList(new ArrayList<SpanContext>(pending));
+  }
+
   /** Returns the number of forest peaks: the lineage spans a reconstruction links for the history. */
   public int peakCount() {
     return peaks.size();

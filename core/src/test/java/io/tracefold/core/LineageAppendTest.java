@@ -4,6 +4,7 @@ import static io.tracefold.core.TracefoldAttributes.CONTRIBUTORS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.TraceId;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
@@ -85,6 +86,18 @@ class LineageAppendTest {
     assertThat(ProvenanceGraph.of(spans).maxLinksPerSpan()).isLessThanOrEqualTo(128);
     assertThat(next.contributors()).isEqualTo(300);
     assertThat(next.pending()).hasSize(300 - 256);
+
+    // What a provenance reader gets: the peaks are the exported lineage spans the batch span links
+    // (in link order), the pending contexts the events under none of them, oldest first.
+    Set<String> lineageSpans = new LinkedHashSet<>();
+    spans.stream().filter(s -> s.getName().equals("tracefold.lineage")).forEach(s -> lineageSpans.add(s.getSpanId()));
+    List<String> linkedLineage = new ArrayList<>();
+    spans.get(spans.size() - 1).getLinks().stream().map(l -> l.getSpanContext().getSpanId())
+        .filter(lineageSpans::contains).forEach(linkedLineage::add);
+    assertThat(next.peakContexts()).extracting(SpanContext::getSpanId).isNotEmpty().containsExactlyElementsOf(linkedLineage);
+    assertThat(next.pendingContexts()).extracting(SpanContext::getSpanId)
+        .containsExactlyElementsOf(events.subList(256, 300).stream().map(e -> e.substring(36, 52)).toList());
+    assertThat(next.pendingContexts()).allMatch(SpanContext::isSampled);
   }
 
   @Test

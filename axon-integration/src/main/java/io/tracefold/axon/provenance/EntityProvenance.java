@@ -28,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  *     (links older than the backend's retention lead nowhere)
  * @param firstEventId the anchor of the first event recorded, or null
  * @param lastEventId the anchor of the last event recorded, or null
+ * @param spans the lineage spans, oldest history first, then the recent contributing event spans,
+ *     oldest first (at most the limit of {@code maxEventsPerCommand}; the counts above are complete);
+ *     unmodifiable
  * @param notes what is known and what is not, in words; unmodifiable
  */
 public record EntityProvenance(
@@ -47,10 +50,12 @@ public record EntityProvenance(
     @Nullable Instant oldestLineageSpan,
     @Nullable String firstEventId,
     @Nullable String lastEventId,
+    List<SpanReference> spans,
     List<String> notes) {
 
   /** Makes the notes unmodifiable. */
   public EntityProvenance {
+    spans = List.copyOf(spans);
     notes = List.copyOf(notes);
   }
 }

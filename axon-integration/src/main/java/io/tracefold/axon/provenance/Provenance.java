@@ -161,13 +161,24 @@ public final class Provenance {
         "no lineage stored for " + cut(entityType) + " '" + cut(id) + "'");
   }
 
-  private static EntityProvenance entity(String entityType, String id, String projection, EntityLineage stored) {
+  private EntityProvenance entity(String entityType, String id, String projection, EntityLineage stored) {
     Lineage lineage = stored.lineage();
+    Instant emitted = lineage.emittedAtMillis() > 0 ? Instant.ofEpochMilli(lineage.emittedAtMillis()) : null;
+    List<SpanReference> spans = new ArrayList<>();
+    for (SpanContext peak : lineage.peakContexts()) {
+      spans.add(reference("lineage", peak, emitted));
+    }
+    List<SpanContext> pending = lineage.pendingContexts();
+    // The newest contributors when there are more than the bound (the counts stay complete).
+    for (int i = Math.max(0, pending.size() - maxEventsPerCommand); i < pending.size(); i++) {
+      spans.add(reference("event", pending.get(i), null));
+    }
     List<String> notes = new ArrayList<>();
     notes.add("a read model does not keep which events built it: the lineage store holds counts, anchors and the"
         + " span contexts of " + lineage.peakCount() + " lineage spans and " + lineage.pendingCount()
-        + " recent contributors, not the list of commands; the commands are reached by following the links of"
-        + " the entity's latest projection update span in the trace UI, while the backend keeps those traces");
+        + " recent contributors (listed under spans, linked into the trace UI when sampled), not the list of"
+        + " commands; older commands are reached by following the lineage spans' links in the trace UI, while"
+        + " the backend keeps those traces");
     if (lineage.emittedAtMillis() > 0) {
       notes.add("the oldest lineage span was emitted at " + Instant.ofEpochMilli(lineage.emittedAtMillis())
           + ": links into traces older than the backend's retention lead nowhere");
@@ -181,11 +192,20 @@ public final class Provenance {
     }
     notes.add("when the entity is keyed by its aggregate's id, ask for the aggregate: its events say exactly which"
         + " commands built it, for as long as the events exist");
+    if (pending.size() > maxEventsPerCommand) {
+      notes.add("only the newest " + maxEventsPerCommand + " of " + pending.size() + " recent contributors are listed");
+    }
     return new EntityProvenance(entityType, id, projection, stored.version(), lineage.coveredSequence(),
         lineage.contributors(), lineage.missing(), lineage.invalid(), lineage.unsampled(), lineage.corrupt(),
-        lineage.dropped(), lineage.peakCount(), lineage.pendingCount(),
-        lineage.emittedAtMillis() > 0 ? Instant.ofEpochMilli(lineage.emittedAtMillis()) : null,
-        lineage.firstEventId(), lineage.lastEventId(), notes);
+        lineage.dropped(), lineage.peakCount(), lineage.pendingCount(), emitted,
+        lineage.firstEventId(), lineage.lastEventId(), spans, notes);
+  }
+
+  private SpanReference reference(String kind, SpanContext context, @Nullable Instant at) {
+    String traceId = context.getTraceId();
+    String spanId = context.getSpanId();
+    boolean sampled = context.isSampled();
+    return new SpanReference(kind, traceId, spanId, sampled, links.url(traceId, spanId, sampled, at, at));
   }
 
   /** Returns the commands that built aggregate {@code id} of {@code type}: its whole stream, from sequence 0. */

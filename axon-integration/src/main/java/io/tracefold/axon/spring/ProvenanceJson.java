@@ -3,6 +3,7 @@ package io.tracefold.axon.spring;
 import io.tracefold.axon.provenance.AggregateProvenance;
 import io.tracefold.axon.provenance.CommandProvenance;
 import io.tracefold.axon.provenance.EntityProvenance;
+import io.tracefold.axon.provenance.SpanReference;
 import io.tracefold.axon.provenance.EventProvenance;
 import io.tracefold.axon.provenance.ProvenanceException;
 import java.time.Instant;
@@ -88,6 +89,17 @@ final class ProvenanceJson {
     json.put("oldestLineageSpan", text(answer.oldestLineageSpan()));
     json.put("firstEventId", answer.firstEventId());
     json.put("lastEventId", answer.lastEventId());
+    List<Map<String, Object>> spans = new ArrayList<>();
+    for (SpanReference span : answer.spans()) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("kind", span.kind());
+      s.put("traceId", span.traceId());
+      s.put("spanId", span.spanId());
+      s.put("sampled", span.sampled());
+      s.put("url", span.url());
+      spans.add(s);
+    }
+    json.put("spans", spans);
     json.put("notes", answer.notes());
     return json;
   }

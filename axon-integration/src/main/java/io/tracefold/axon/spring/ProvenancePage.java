@@ -3,6 +3,7 @@ package io.tracefold.axon.spring;
 import io.tracefold.axon.provenance.AggregateProvenance;
 import io.tracefold.axon.provenance.CommandProvenance;
 import io.tracefold.axon.provenance.EntityProvenance;
+import io.tracefold.axon.provenance.SpanReference;
 import io.tracefold.axon.provenance.EventProvenance;
 import java.time.Instant;
 import java.util.Collection;
@@ -110,7 +111,19 @@ final class ProvenancePage {
     row(body, "corrupt entries", answer.corrupt());
     row(body, "dropped contributors", answer.dropped());
     body.append("<tr><td>oldest lineage span</td><td>").append(esc(time(answer.oldestLineageSpan()))).append("</td></tr>")
-        .append("</table></div></aside></main>");
+        .append("</table></div></aside><section id=\"spans\"><h2>Spans the stored lineage points at</h2><ul>");
+    for (SpanReference span : answer.spans()) {
+      String label = span.kind() + " span " + span.spanId() + " in trace " + span.traceId();
+      body.append("<li class=\"span-ref ").append(esc(span.kind())).append("\" data-sampled=\"").append(span.sampled())
+          .append("\">");
+      if (span.url() != null) {
+        body.append("<a href=\"").append(esc(span.url())).append("\">").append(esc(label)).append("</a>");
+      } else {
+        body.append(esc(label)).append(span.sampled() ? "" : " (not sampled: never exported)");
+      }
+      body.append("</li>");
+    }
+    body.append("</ul></section></main>");
     return page("projection-entity", "Provenance · " + answer.entityType() + " " + answer.entityId(), body);
   }
 

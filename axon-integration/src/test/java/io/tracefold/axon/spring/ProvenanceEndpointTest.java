@@ -183,12 +183,25 @@ class ProvenanceEndpointTest {
     assertThat(json.get("contributors").asLong()).isEqualTo(3);
     assertThat(json.get("coveredSequence").asLong()).isEqualTo(2);
     assertThat(json.get("notes").get(0).asText()).contains("not the list of commands");
+    // Under the link budget every contributor is still pending: the entity's spans are exactly the
+    // event spans its aggregate's stored events name (what the aggregate answer reads from the store).
+    Set<String> entitySpans = new java.util.TreeSet<>();
+    json.get("spans").forEach(span -> {
+      assertThat(span.get("kind").asText()).isEqualTo("event");
+      assertThat(span.get("sampled").asBoolean()).isTrue();
+      entitySpans.add(span.get("spanId").asText());
+    });
+    Set<String> eventSpans = new java.util.TreeSet<>();
+    JSON.readTree(get("/actuator/tracefold/ShopOrder/o-3", "application/json").body()).get("commands")
+        .forEach(command -> command.get("events").forEach(event -> eventSpans.add(event.get("spanId").asText())));
+    assertThat(entitySpans).hasSize(3).isEqualTo(eventSpans);
 
     HttpResponse<String> page = get("/actuator/tracefold/ShopOrderSummary/o-3", "text/html,*/*;q=0.8");
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("<body data-kind=\"projection-entity\">")
         .contains("<tr><td>contributors (event spans reached)</td><td>3</td></tr>")
-        .contains(ShopOrderSummary.class.getName());
+        .contains(ShopOrderSummary.class.getName())
+        .contains("event span " + entitySpans.iterator().next());
   }
 
   @Test
