@@ -537,9 +537,9 @@ public final class Lineage {
       long emittedAtMillis,
       @Nullable String firstEventId,
       @Nullable String lastEventId) {
-    return new Lineage(
+    return ofOwned(
         Collections.unmodifiableList(new ArrayList<>(peaks)),
-        Collections.unmodifiableList(new ArrayList<>(pending)),
+        new ArrayList<>(pending),
         coveredSequence,
         contributors,
         invalid,
