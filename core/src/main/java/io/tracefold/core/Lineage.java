@@ -37,8 +37,11 @@ public final class Lineage {
   /** Version prefix of the first encoded form (no anchor, no age); still decoded. */
   static final String VERSION_1 = "tf1";
 
-  /** Version prefix of the current encoded form. */
+  /** Version prefix of the encoded form without a tail node (written whenever there is none). */
   static final String VERSION_2 = "tf2";
+
+  /** Version prefix of the encoded form with a tail node: the {@link #VERSION_2} fields, then the tail. */
+  static final String VERSION_3 = "tf3";
 
   /** The longest encoded lineage {@link #decode} reads; a longer value is corrupt. */
   public static final int MAX_ENCODED_LENGTH = 2 * 1024 * 1024;
@@ -52,7 +55,7 @@ public final class Lineage {
   private static final int MAX_LEVEL = 64;
 
   private static final Lineage EMPTY =
-      new Lineage(Collections.emptyList(), Collections.emptyList(), -1, 0, 0, 0, 0, 0, 0, 0, null, null);
+      new Lineage(Collections.emptyList(), Collections.emptyList(), -1, 0, 0, 0, 0, 0, 0, 0, null, null, null);
 
   private final List<LineageNode> peaks;
   private final List<LineageContributor> pending;
@@ -66,6 +69,9 @@ public final class Lineage {
   private final long emittedAtMillis;
   private final @Nullable String firstEventId;
   private final @Nullable String lastEventId;
+  // A level-0 lineage span over the first tail.contributors() pending contributors (exported), so
+  // a reconstruction links it instead of each of them; null when there is none.
+  private final @Nullable LineageNode tail;
 
   Lineage(
       List<LineageNode> peaks,
@@ -79,7 +85,8 @@ public final class Lineage {
       long dropped,
       long emittedAtMillis,
       @Nullable String firstEventId,
-      @Nullable String lastEventId) {
+      @Nullable String lastEventId,
+      @Nullable LineageNode tail) {
     this.peaks = peaks;
     this.pending = pending;
     this.coveredSequence = coveredSequence;
@@ -92,6 +99,7 @@ public final class Lineage {
     this.emittedAtMillis = emittedAtMillis;
     this.firstEventId = firstEventId;
     this.lastEventId = lastEventId;
+    this.tail = tail;
   }
 
   /** Returns the empty lineage: nothing recorded. */
@@ -110,13 +118,26 @@ public final class Lineage {
   }
 
   /**
-   * Returns the span contexts of the forest's peaks, oldest history first: the exported lineage
-   * spans through which the older contributors are reached (for links into a trace UI).
+   * Returns the tail node: an exported level-0 lineage span that reaches the first
+   * {@code tail().contributors()} {@link #pending()} contributors (fewer than a full node), so that
+   * a reconstruction links it instead of each of them; null when there is none.
+   */
+  @Nullable LineageNode tail() {
+    return tail;
+  }
+
+  /**
+   * Returns the span contexts of the lineage spans this state links for its history: the forest's
+   * peaks, oldest history first, then the tail node over the oldest pending contributors if there
+   * is one (for links into a trace UI).
    */
   public List<SpanContext> peakContexts() {
-    List<SpanContext> contexts = new ArrayList<>(peaks.size());
+    List<SpanContext> contexts = new ArrayList<>(peaks.size() + 1);
     for (LineageNode peak : peaks) {
       contexts.add(peak.spanContext());
+    }
+    if (tail != null) {
+      contexts.add(tail.spanContext());
     }
     return Collections.unmodifiableList(contexts);
   }
@@ -129,9 +150,12 @@ public final class Lineage {
     return Collections.unmodifiableList(new ArrayList<SpanContext>(pending));
   }
 
-  /** Returns the number of forest peaks: the lineage spans a reconstruction links for the history. */
+  /**
+   * Returns the number of lineage spans a reconstruction links for the history: the forest's peaks
+   * and the tail node, if any (the size of {@link #peakContexts()}).
+   */
   public int peakCount() {
-    return peaks.size();
+    return peaks.size() + (tail == null ? 0 : 1);
   }
 
   /** Returns the number of recorded contributors not yet under a lineage node. */
@@ -219,7 +243,7 @@ public final class Lineage {
     }
     return new Lineage(
         peaks, pending, coveredSequence, contributors, invalid, missing, unsampled, corrupt, dropped,
-        emittedAtMillis, first, last);
+        emittedAtMillis, first, last, tail);
   }
 
   /**
@@ -262,8 +286,8 @@ public final class Lineage {
    * pending contributors ({@link LinkLimits#getMaxPendingContributors()}).
    */
   public String encode() {
-    StringBuilder out = new StringBuilder(96 + peaks.size() * 72 + pending.size() * 80);
-    out.append(VERSION_2)
+    StringBuilder out = new StringBuilder(168 + peaks.size() * 72 + pending.size() * 80);
+    out.append(tail == null ? VERSION_2 : VERSION_3)
         .append('|').append(coveredSequence)
         .append('|').append(contributors)
         .append('|').append(invalid)
@@ -276,17 +300,10 @@ public final class Lineage {
         .append('|').append(lastEventId == null ? "" : lastEventId)
         .append('|');
     for (int i = 0; i < peaks.size(); i++) {
-      LineageNode node = peaks.get(i);
       if (i > 0) {
         out.append(';');
       }
-      SpanContext context = node.spanContext();
-      out.append(node.level())
-          .append(',').append(context.getTraceId()).append(context.getSpanId())
-          .append(context.getTraceFlags().asHex())
-          .append(',').append(node.contributors())
-          .append(',').append(node.firstSequence())
-          .append(',').append(node.lastSequence());
+      appendNode(out, peaks.get(i));
     }
     out.append('|');
     for (int i = 0; i < pending.size(); i++) {
@@ -301,7 +318,20 @@ public final class Lineage {
         out.append(',').append(type);
       }
     }
+    if (tail != null) {
+      appendNode(out.append('|'), tail);
+    }
     return out.toString();
+  }
+
+  private static void appendNode(StringBuilder out, LineageNode node) {
+    SpanContext context = node.spanContext();
+    out.append(node.level())
+        .append(',').append(context.getTraceId()).append(context.getSpanId())
+        .append(context.getTraceFlags().asHex())
+        .append(',').append(node.contributors())
+        .append(',').append(node.firstSequence())
+        .append(',').append(node.lastSequence());
   }
 
   private static boolean isEncodable(String text) {
@@ -347,16 +377,18 @@ public final class Lineage {
       return corrupted(1);
     }
     String text = encoded.toString();
-    boolean v2 = text.startsWith(VERSION_2 + '|');
+    boolean v3 = text.startsWith(VERSION_3 + '|');
+    boolean v2 = v3 || text.startsWith(VERSION_2 + '|');
     if (!v2 && !text.startsWith(VERSION_1 + '|')) {
       return corrupted(1);
     }
     // v1: version | covered | contributors | invalid | missing | unsampled | corrupt | peaks [| pending]
     // v2: version | covered | contributors | invalid | missing | unsampled | corrupt | dropped
     //     | emittedAt | firstId | lastId | peaks | pending
+    // v3: the fields of v2 | tail
     String[] parts = text.split("\\|", -1);
     int header = v2 ? 11 : 7;
-    if (v2 ? parts.length != 13 : parts.length != 8 && parts.length != 9) {
+    if (v3 ? parts.length != 14 : v2 ? parts.length != 13 : parts.length != 8 && parts.length != 9) {
       return corrupted(1);
     }
     long[] numbers = new long[v2 ? 8 : 6];
@@ -409,6 +441,15 @@ public final class Lineage {
       }
     }
     reachable += pending.size();
+    LineageNode tail = null;
+    if (v3) {
+      tail = decodeNode(parts[13]);
+      if (tail == null || !coversPendingPrefix(tail, pending)) {
+        // The pending contributors themselves are still reached: only the shortcut is lost.
+        corrupt++;
+        tail = null;
+      }
+    }
     if (corrupt > 0 && reachable < contributors) {
       // Contributors under a lost entry cannot be reached any more: count them as missing.
       missing = saturatedAdd(missing, contributors - reachable);
@@ -429,7 +470,21 @@ public final class Lineage {
         dropped,
         emittedAt,
         first,
-        last);
+        last,
+        tail);
+  }
+
+  /**
+   * Returns whether {@code tail} can be the tail node of {@code pending}: a level-0 node over its
+   * first {@code tail.contributors()} entries, from the first one's sequence to the last one's.
+   */
+  static boolean coversPendingPrefix(LineageNode tail, List<LineageContributor> pending) {
+    long count = tail.contributors();
+    return tail.level() == 0
+        && count > 0
+        && count <= pending.size()
+        && pending.get(0).sequence() == tail.firstSequence()
+        && pending.get((int) count - 1).sequence() == tail.lastSequence();
   }
 
   /** Returns the value of a non-negative decimal (or -1 when allowed), or Long.MIN_VALUE if not one. */
@@ -520,7 +575,7 @@ public final class Lineage {
   }
 
   private static Lineage corrupted(long count) {
-    return new Lineage(Collections.emptyList(), Collections.emptyList(), -1, 0, 0, 0, 0, count, 0, 0, null, null);
+    return new Lineage(Collections.emptyList(), Collections.emptyList(), -1, 0, 0, 0, 0, count, 0, 0, null, null, null);
   }
 
   /** Returns a lineage of these parts; for the engine. Lists are copied. */
@@ -549,7 +604,8 @@ public final class Lineage {
         dropped,
         emittedAtMillis,
         firstEventId,
-        lastEventId);
+        lastEventId,
+        null);
   }
 
   /**
@@ -568,7 +624,8 @@ public final class Lineage {
       long dropped,
       long emittedAtMillis,
       @Nullable String firstEventId,
-      @Nullable String lastEventId) {
+      @Nullable String lastEventId,
+      @Nullable LineageNode tail) {
     return new Lineage(
         peaks,
         Collections.unmodifiableList(pending),
@@ -581,7 +638,8 @@ public final class Lineage {
         dropped,
         emittedAtMillis,
         firstEventId,
-        lastEventId);
+        lastEventId,
+        tail);
   }
 
   @Override
@@ -604,7 +662,8 @@ public final class Lineage {
         && Objects.equals(firstEventId, that.firstEventId)
         && Objects.equals(lastEventId, that.lastEventId)
         && peaks.equals(that.peaks)
-        && pending.equals(that.pending);
+        && pending.equals(that.pending)
+        && Objects.equals(tail, that.tail);
   }
 
   @Override
@@ -615,7 +674,7 @@ public final class Lineage {
   @Override
   public String toString() {
     return "Lineage{covered=" + coveredSequence + ", contributors=" + contributors + ", peaks=" + peaks.size()
-        + ", pending=" + pending.size()
+        + ", pending=" + pending.size() + (tail == null ? "" : ", tail=" + tail.contributors())
         + ", invalid=" + invalid + ", missing=" + missing + ", corrupt=" + corrupt + ", dropped=" + dropped
         + ", anchor=" + firstEventId + ".." + lastEventId + '}';
   }

@@ -60,6 +60,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class LineageEngine {
 
+  /**
+   * Pending contributors linked one by one from which a sampled reconstruction puts all pending
+   * ones under a tail node: a repeated reconstruction then links one node and fewer than this many
+   * contributors, and a node is emitted at most once per this many new contributors.
+   */
+  static final int TAIL_MIN_LOOSE = 8;
+
   private final Tracer tracer;
   private final LongSupplier clock;
 
@@ -139,7 +146,20 @@ final class LineageEngine {
       int linkNewFrom = linkNewDirectly ? known : size;
       int pendingEnd = Math.max(from, Math.min(linkNewFrom, size));
       int room = Math.max(1, room(options) - (size - linkNewFrom));
-      direct = forest.linkTarget(run, from, pendingEnd, room, sampled);
+      // The state's tail node still stands for its first pending contributors unless a full node
+      // took them in this call.
+      LineageNode tail = from == 0 ? state.tail() : null;
+      if (sampled && !options.isSeal() && size - from < budget
+          && looseCount(tail, from, size) >= TAIL_MIN_LOOSE) {
+        // Enough contributors are linked one by one: put every pending one under a new tail node,
+        // which later reconstructions link instead (emitted once per TAIL_MIN_LOOSE contributors).
+        LineageNode emitted = forest.emitTail(run, from, size);
+        if (emitted != null) { // else dropped by the sampler: the old tail (if any) still stands
+          tail = emitted;
+          forest.newTail = emitted;
+        }
+      }
+      direct = forest.linkTarget(run, from, pendingEnd, room, sampled, tail);
       for (int i = linkNewFrom; i < size; i++) {
         target.addLink(run.context(i), run.linkAttributes(i));
         direct++;
@@ -170,8 +190,13 @@ final class LineageEngine {
       dropped += drop;
       contributors -= drop;
     }
+    LineageNode nextTail = forest.newTail != null ? forest.newTail : keepFrom == 0 ? state.tail() : null;
+    if (nextTail != null && keepFrom > (sampled ? from : 0)) {
+      nextTail = null; // pending contributors were dropped: the node no longer covers a prefix
+    }
     Lineage next;
     if (collector.distinct() == 0 && keepFrom == 0 && peaks == state.peaks() && dropped == state.dropped()
+        && nextTail == state.tail()
         && (sampled ? forest.emittedAtMillis : state.emittedAtMillis()) == state.emittedAtMillis()
         && collector.invalid() == 0 && collector.missing() == 0
         && collector.lastSequence() <= state.coveredSequence()) {
@@ -196,12 +221,18 @@ final class LineageEngine {
             dropped,
             sampled ? forest.emittedAtMillis : state.emittedAtMillis(),
             state.firstEventId(),
-            state.lastEventId());
+            state.lastEventId(),
+            nextTail);
     }
     if (recording) {
       setCounts(target, collector, state, next, direct, forest.emitted, forest.unexported, forest.unlinked);
     }
     return next;
+  }
+
+  /** Returns how many of the run's contributors {@code [from, size)} are not under {@code tail}. */
+  private static int looseCount(@Nullable LineageNode tail, int from, int size) {
+    return size - from - (tail == null ? 0 : (int) tail.contributors());
   }
 
   private void setCounts(
@@ -350,6 +381,8 @@ final class LineageEngine {
     long unexported;
     long unlinked;
     boolean stalled;
+    // The tail node emitted by this call, if any.
+    @Nullable LineageNode newTail;
 
     Forest(Span target, Lineage from, LinkOptions options) {
       this.target = target;
@@ -357,7 +390,7 @@ final class LineageEngine {
       this.limits = options.getLimits();
       this.budget = limits.getMaxDirectLinks();
       this.lineageAttributes = options.getLineageAttributes();
-      this.emittedAtMillis = from.peaks().isEmpty() ? 0 : from.emittedAtMillis();
+      this.emittedAtMillis = from.peaks().isEmpty() && from.tail() == null ? 0 : from.emittedAtMillis();
     }
 
     /**
@@ -375,6 +408,15 @@ final class LineageEngine {
         from += budget;
       }
       return from;
+    }
+
+    /** Emits a tail node over contributors {@code [from, to)}; null if its span was not exported. */
+    @Nullable LineageNode emitTail(Run run, int from, int to) {
+      LineageNode node = emitLeaf(run, from, to, true);
+      if (node != null && emittedAtMillis == 0) {
+        emittedAtMillis = clock.getAsLong();
+      }
+      return node;
     }
 
     /** Closes the pending remainder into a kept (partial) node; returns the new pending start. */
@@ -421,16 +463,23 @@ final class LineageEngine {
     }
 
     /**
-     * Links the target to the peaks and the pending contributors {@code [from, end)} within
+     * Links the target to the peaks, the tail node (if any: in place of the first contributors it
+     * covers) and the pending contributors {@code [from, end)} within
      * {@code room} links: beyond it the pending ones spill into one-off nodes and the peaks are
      * grouped under one-off nodes (only when {@code canEmit}). What still does not fit is counted
      * in {@link #unlinked}. Returns the number of links added.
      */
-    int linkTarget(Run run, int from, int end, int room, boolean canEmit) {
+    int linkTarget(Run run, int from, int end, int room, boolean canEmit, @Nullable LineageNode tail) {
       List<LineageNode> nodes = peaks;
-      int directFrom = from;
-      if (canEmit && peaks.size() + (end - from) > room) {
-        nodes = new ArrayList<>(peaks);
+      // The tail node is linked in place of the first pending contributors it covers.
+      LineageNode extra = tail;
+      int directFrom = tail == null ? from : Math.min(end, from + (int) tail.contributors());
+      if (canEmit && nodes.size() + (extra == null ? 0 : 1) + (end - directFrom) > room) {
+        nodes = new ArrayList<>(nodes);
+        if (extra != null) {
+          nodes.add(extra);
+          extra = null;
+        }
         while (directFrom < end) {
           int to = Math.min(end, directFrom + budget);
           LineageNode node = emitLeaf(run, directFrom, to, false);
@@ -458,7 +507,11 @@ final class LineageEngine {
         }
       }
       int linked = 0;
-      for (LineageNode node : nodes) {
+      for (int i = 0, n = nodes.size(); i <= n; i++) {
+        LineageNode node = i < n ? nodes.get(i) : extra;
+        if (node == null) {
+          break;
+        }
         if (linked < room) {
           target.addLink(node.spanContext(), node.linkAttributes(limits));
           linked++;

@@ -40,6 +40,54 @@ class LineageCodecTest {
   }
 
   @Test
+  void encode_decode_withTailNode_roundTripsAsVersion3() {
+    Lineage lineage = withTail(3);
+    String encoded = lineage.encode();
+    assertThat(encoded).startsWith(Lineage.VERSION_3 + '|');
+    assertThat(Lineage.decode(encoded)).isEqualTo(lineage);
+    assertThat(Lineage.decode(encoded).tail()).isEqualTo(lineage.tail());
+    // Without a tail node the form older readers know is written.
+    assertThat(lineage(new SplittableRandom(5), 2).encode()).startsWith(Lineage.VERSION_2 + '|');
+  }
+
+  @Test
+  void decode_tailNodeNotOverThePendingPrefix_isDroppedAndCountedWhileThePendingStay() {
+    Lineage lineage = withTail(3);
+    String encoded = lineage.encode();
+    String[] parts = encoded.split("\\|", -1);
+    LineageNode tail = lineage.tail();
+    String ids = parts[13].split(",")[1];
+    String[] tampered = {
+      "0," + ids + ",3," + (tail.firstSequence() + 1) + "," + tail.lastSequence(), // wrong first sequence
+      "0," + ids + ",9," + tail.firstSequence() + "," + tail.lastSequence(), // more than are pending
+      "1," + ids + ",3," + tail.firstSequence() + "," + tail.lastSequence(), // not a leaf
+      "garbage",
+    };
+    for (String bad : tampered) {
+      parts[13] = bad;
+      Lineage decoded = Lineage.decode(String.join("|", parts));
+      assertThat(decoded.tail()).as(bad).isNull();
+      assertThat(decoded.corrupt()).as(bad).isEqualTo(1);
+      assertThat(decoded.pending()).as(bad).isEqualTo(lineage.pending());
+      assertThat(decoded.contributors()).as(bad).isEqualTo(lineage.contributors());
+    }
+    // A fifteenth field is not version 3.
+    assertThat(Lineage.decode(encoded + "|x").isEmpty()).isTrue();
+  }
+
+  /** A lineage of 5 pending contributors whose first {@code covered} are under a tail node. */
+  private static Lineage withTail(int covered) {
+    List<LineageContributor> pending = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      pending.add(new LineageContributor(7, 100 + i, 200 + i, TraceFlags.getSampled().asByte(), null, 40 + i, "E"));
+    }
+    SpanContext node = SpanContext.create(
+        TraceId.fromLongs(9, 9), SpanId.fromLong(99), TraceFlags.getSampled(), TraceState.getDefault());
+    LineageNode tail = new LineageNode(node, 0, covered, 40, 40 + covered - 1);
+    return Lineage.ofOwned(List.of(), pending, 44, 5, 0, 0, 0, 0, 0, 1_700_000_000_000L, "e-first", "e-last", tail);
+  }
+
+  @Test
   void decode_badPeaks_keepsValidOnesAndCountsTheRest() {
     Lineage lineage = lineage(new SplittableRandom(3), 4);
     String encoded = lineage.encode();

@@ -90,7 +90,8 @@ class LineageContributorTest {
   void link_nothingNew_returnsTheSameStateAndLinksItAgain() {
     Tracefold tracefold = Tracefold.create(otel.getOpenTelemetry());
     LinkCollector collector = tracefold.newCollector();
-    for (int i = 0; i < 300; i++) {
+    // Two full nodes and 6 pending contributors: fewer than a tail node is emitted for.
+    for (int i = 0; i < 262; i++) {
       collector.offer(String.format("00-%032x-%016x-01", i + 1, i + 1), null, i, "ItemAdded");
     }
     LinkOptions replayable = LinkOptions.builder().setReplayable(true).build();
@@ -98,7 +99,48 @@ class LineageContributorTest {
     Lineage state = tracefold.link(first, collector, Lineage.empty(), replayable);
     first.end();
     assertThat(state.peakCount()).isEqualTo(2);
+    assertThat(state.pendingCount()).isEqualTo(6);
+    assertThat(state.tail()).isNull();
+
+    Span again = tracefold.getTracer().spanBuilder("again").startSpan();
+    LinkCollector none = tracefold.newCollector();
+    none.skipCovered(261);
+    Lineage next = tracefold.link(again, none, state, replayable);
+    again.end();
+
+    assertThat(next).isSameAs(state);
+    SpanData repeated = otel.getSpans().get(otel.getSpans().size() - 1);
+    assertThat(repeated.getName()).isEqualTo("again");
+    assertThat(repeated.getLinks()).hasSize(2 + 6);
+    assertThat(repeated.getAttributes().get(LINKS_DIRECT)).isEqualTo(8);
+    // The pending contributors' links are the recorded ones, attributes included.
+    assertThat(repeated.getLinks().get(2).getAttributes().get(EVENT_SEQUENCE)).isEqualTo(256);
+    assertThat(repeated.getLinks().get(7).getSpanContext().getSpanId()).isEqualTo(String.format("%016x", 262));
+  }
+
+  @Test
+  void link_manyPending_putsThemUnderATailNodeThatLaterReconstructionsLink() {
+    Tracefold tracefold = Tracefold.create(otel.getOpenTelemetry());
+    LinkCollector collector = tracefold.newCollector();
+    for (int i = 0; i < 300; i++) {
+      collector.offer(String.format("00-%032x-%016x-01", i + 1, i + 1), null, i, "ItemAdded");
+    }
+    LinkOptions replayable = LinkOptions.builder().setReplayable(true).build();
+    Span first = tracefold.getTracer().spanBuilder("first").startSpan();
+    Lineage state = tracefold.link(first, collector, Lineage.empty(), replayable);
+    first.end();
+    assertThat(state.peakCount()).isEqualTo(2 + 1);
     assertThat(state.pendingCount()).isEqualTo(44);
+    assertThat(state.tail()).isNotNull();
+    assertThat(state.tail().contributors()).isEqualTo(44);
+    assertThat(state.tail().firstSequence()).isEqualTo(256);
+    assertThat(state.tail().lastSequence()).isEqualTo(299);
+    SpanData tail = otel.getSpans().stream()
+        .filter(s -> s.getSpanContext().getSpanId().equals(state.tail().spanContext().getSpanId()))
+        .findFirst().orElseThrow();
+    assertThat(tail.getLinks()).hasSize(44);
+    assertThat(tail.getLinks().get(43).getSpanContext().getSpanId()).isEqualTo(String.format("%016x", 300));
+    assertThat(Lineage.decode(state.encode())).isEqualTo(state);
 
     Span again = tracefold.getTracer().spanBuilder("again").startSpan();
     LinkCollector none = tracefold.newCollector();
@@ -108,12 +150,26 @@ class LineageContributorTest {
 
     assertThat(next).isSameAs(state);
     SpanData repeated = otel.getSpans().get(otel.getSpans().size() - 1);
-    assertThat(repeated.getName()).isEqualTo("again");
-    assertThat(repeated.getLinks()).hasSize(2 + 44);
-    assertThat(repeated.getAttributes().get(LINKS_DIRECT)).isEqualTo(46);
-    // The pending contributors' links are the recorded ones, attributes included.
-    assertThat(repeated.getLinks().get(2).getAttributes().get(EVENT_SEQUENCE)).isEqualTo(256);
-    assertThat(repeated.getLinks().get(45).getSpanContext().getSpanId()).isEqualTo(String.format("%016x", 300));
+    assertThat(repeated.getLinks()).hasSize(3);
+    assertThat(repeated.getLinks().get(2).getSpanContext()).isEqualTo(state.tail().spanContext());
+    assertThat(repeated.getLinks().get(2).getAttributes().get(TracefoldAttributes.LINEAGE_FIRST_SEQUENCE))
+        .isEqualTo(256);
+    assertThat(repeated.getAttributes().get(TracefoldAttributes.LINEAGE_SPANS)).isZero();
+
+    // Fewer new contributors than a tail node is emitted for are linked beside the tail node.
+    LinkCollector three = tracefold.newCollector();
+    three.skipCovered(299);
+    for (int i = 300; i < 303; i++) {
+      three.offer(String.format("00-%032x-%016x-01", i + 1, i + 1), null, i, "ItemAdded");
+    }
+    Span more = tracefold.getTracer().spanBuilder("more").startSpan();
+    Lineage after = tracefold.link(more, three, state, replayable);
+    more.end();
+    assertThat(after.tail()).isSameAs(state.tail());
+    assertThat(after.pendingCount()).isEqualTo(47);
+    SpanData moreData = otel.getSpans().get(otel.getSpans().size() - 1);
+    assertThat(moreData.getLinks()).hasSize(3 + 3);
+    assertThat(moreData.getAttributes().get(TracefoldAttributes.LINEAGE_SPANS)).isZero();
   }
 
   @Test
