@@ -10,6 +10,9 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
+import io.opentelemetry.context.Scope;
 import io.tracefold.core.Lineage;
 import io.tracefold.core.LinkCollector;
 import io.tracefold.core.Tracefold;
@@ -19,6 +22,8 @@ import org.axonframework.eventhandling.EventProcessorSpanFactory;
 import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.tracing.NoOpSpanFactory;
 import org.axonframework.tracing.Span;
+import org.axonframework.tracing.SpanScope;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Event processor spans that never join the command's trace: every {@code EventProcessor.process}
@@ -86,7 +91,73 @@ final class ProcessorSpanFactory implements EventProcessorSpanFactory {
     if (ReplayToken.isReplay(eventMessage)) {
       builder.setAttribute(REPLAY, true);
     }
-    return new OtelAxonSpan(builder);
+    return new ProcessSpan(new OtelAxonSpan(builder), eventMessage.getIdentifier());
+  }
+
+  /**
+   * The process span of one event. While it is current, the first {@link TracedProjection} handler
+   * of the event may {@link #claim} it as its {@code Projection.update} span (one span per update
+   * instead of two); it already links the event, and the processor ends it.
+   */
+  static final class ProcessSpan extends ForwardingSpan {
+    private static final ContextKey<ProcessSpan> KEY = ContextKey.named("tracefold.process-span");
+
+    private final OtelAxonSpan delegate;
+    private final String eventId;
+    private boolean claimed;
+
+    ProcessSpan(OtelAxonSpan delegate, String eventId) {
+      super(delegate);
+      this.delegate = delegate;
+      this.eventId = eventId;
+    }
+
+    @Override
+    public SpanScope makeCurrent() {
+      io.opentelemetry.api.trace.Span span = delegate.otelSpan();
+      if (!span.getSpanContext().isValid()) {
+        return delegate.makeCurrent();
+      }
+      Scope scope;
+      try {
+        scope = Context.current().with(span).with(KEY, this).makeCurrent();
+      } catch (RuntimeException | LinkageError e) {
+        Guard.failed(e, "make a span current");
+        return () -> {};
+      }
+      return () -> {
+        try {
+          scope.close();
+        } catch (RuntimeException | LinkageError e) {
+          Guard.failed(e, "close a span scope");
+        }
+      };
+    }
+
+    /**
+     * Returns the recording process span of {@code event} for a traced projection to use as its
+     * update span, once; null if there is none current on this thread, it is not recording (a
+     * sampler dropped it: the projection decides about its own span), or it was claimed already.
+     */
+    static io.opentelemetry.api.trace.@Nullable Span claim(EventMessage<?> event) {
+      try {
+        ProcessSpan process = Context.current().get(KEY);
+        if (process == null || process.claimed) {
+          return null;
+        }
+        io.opentelemetry.api.trace.Span span = process.delegate.otelSpan();
+        if (!span.isRecording()
+            || io.opentelemetry.api.trace.Span.current() != span
+            || !process.eventId.equals(event.getIdentifier())) {
+          return null;
+        }
+        process.claimed = true;
+        return span;
+      } catch (RuntimeException | LinkageError e) {
+        Guard.failed(e, "read the current process span");
+        return null;
+      }
+    }
   }
 
   /** A batch span that, when it ends, links every event of the batch. */

@@ -31,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  * Wraps the event handlers of {@link TracedProjection} classes: each handled event runs in a
  * {@code Projection.update(<Class>)} span that, after the handler succeeded, is linked to the event
  * and, through the entity's stored lineage, to every earlier event of the same read-model entity.
+ * Under Tracefold's processor spans, the first traced projection handling an event takes over the
+ * event's {@code EventProcessor.process} span (renamed, a root linked to the event) instead of
+ * starting a child of it: one span per update; a second projection of the same event gets its own.
  * The lineage records the event whatever the span's sampling decision, and is written with
  * compare-and-set when the unit of work commits (see {@link LineageWrites}). Tracing failures
  * (unreadable metadata, a failing store, a failing OpenTelemetry) are logged once per cause and
@@ -61,6 +64,8 @@ final class ProjectionTracing implements HandlerEnhancerDefinition {
     private final String entityType;
     private final EntityIdResolver ids;
     private final LinkOptions options;
+    // For an update that took over the event's process span, which links the event already.
+    private final LinkOptions claimedOptions;
 
     TracedHandler(MessageHandlingMember<T> delegate, Class<?> type, TracedProjection annotation) {
       super(delegate);
@@ -80,31 +85,64 @@ final class ProjectionTracing implements HandlerEnhancerDefinition {
           .setLimits(limits.build())
           .setLineageAttributes(Attributes.of(ENTITY_TYPE, entityType))
           .build();
+      this.claimedOptions = options.toBuilder().setNewLinkedByCaller(true).setReservedLinks(1).build();
     }
 
     @Override
     public Object handle(Message<?> message, @Nullable T target) throws Exception {
       String entityId = message instanceof EventMessage ? ids.resolve((EventMessage<?>) message) : null;
-      Span span = entityId == null ? null : startSpan((EventMessage<?>) message, entityId);
+      if (entityId == null) {
+        return super.handle(message, target);
+      }
+      EventMessage<?> event = (EventMessage<?>) message;
+      // One span per update where possible: the event's process span (Tracefold's, recording, not
+      // yet taken by another projection) becomes the update span; the processor ends it.
+      Span span = adopt(ProcessorSpanFactory.ProcessSpan.claim(event), entityId);
+      boolean claimed = span != null;
+      if (!claimed) {
+        span = startSpan(event, entityId);
+      }
       if (span == null) {
         return super.handle(message, target);
       }
       Object result;
-      try (Scope ignored = span.makeCurrent()) {
-        result = super.handle(message, target);
-      } catch (Exception | Error e) {
-        endFailed(span, e);
-        throw e;
+      if (claimed) {
+        result = super.handle(message, target); // already current; the processor records a failure
+      } else {
+        try (Scope ignored = span.makeCurrent()) {
+          result = super.handle(message, target);
+        } catch (Exception | Error e) {
+          endFailed(span, e);
+          throw e;
+        }
       }
       try {
-        link(span, (EventMessage<?>) message, entityId);
+        link(span, event, entityId, claimed);
       } catch (RuntimeException | LinkageError e) {
         Guard.failed(e, "link a projection update");
         markError(span);
       } finally {
-        end(span);
+        if (!claimed) {
+          end(span);
+        }
       }
       return result;
+    }
+
+    /** Returns the claimed process span named and marked as this update's, or null. */
+    private @Nullable Span adopt(@Nullable Span process, String entityId) {
+      if (process == null) {
+        return null;
+      }
+      try {
+        process.updateName(spanName);
+        process.setAttribute(ENTITY_TYPE, entityType);
+        process.setAttribute(ENTITY_ID, AggregateTracing.boundedId(entityId));
+        return process;
+      } catch (RuntimeException | LinkageError e) {
+        Guard.failed(e, "name a process span as a projection update");
+        return null;
+      }
     }
 
     /** Returns the started update span, or null if OpenTelemetry failed (the handler runs untraced). */
@@ -131,14 +169,16 @@ final class ProjectionTracing implements HandlerEnhancerDefinition {
       }
     }
 
-    private void link(Span span, EventMessage<?> event, String entityId) {
+    private void link(Span span, EventMessage<?> event, String entityId, boolean claimed) {
       LineageWrites.Entry entry = writes.entry(projection, entityId, options);
       if (entry == null) {
         // The stored lineage could not be read: link the event itself, never overwrite the lineage.
         markError(span);
-        LinkCollector own = tracefold.newCollector();
-        EventContexts.offer(own, event, EventContexts.sequenceOf(event, 0));
-        tracefold.link(span, own, Lineage.empty(), options);
+        if (!claimed) { // a process span links its event already
+          LinkCollector own = tracefold.newCollector();
+          EventContexts.offer(own, event, EventContexts.sequenceOf(event, 0));
+          tracefold.link(span, own, Lineage.empty(), options);
+        }
         return;
       }
       String eventId = event.getIdentifier();
@@ -154,7 +194,8 @@ final class ProjectionTracing implements HandlerEnhancerDefinition {
       if (!redelivered) {
         EventContexts.offer(collector, event, EventContexts.sequenceOf(event, 0));
       }
-      Lineage next = tracefold.link(span, collector, base, options).anchoredTo(eventId, eventId);
+      Lineage next =
+          tracefold.link(span, collector, base, claimed ? claimedOptions : options).anchoredTo(eventId, eventId);
       ReusedCollectors.release(collector);
       if (!redelivered) {
         entry.record(next, event, base != entry.current());

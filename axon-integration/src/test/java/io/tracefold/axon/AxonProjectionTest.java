@@ -6,12 +6,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.tracefold.core.testing.ProvenanceGraph;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.data.LinkData;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.axonframework.config.Configurer;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,6 +85,107 @@ class AxonProjectionTest {
       assertThat(updates).allSatisfy(u -> assertThat(u.getLinks().size()).isLessThanOrEqualTo(128));
       assertThat(updates).allSatisfy(u -> assertThat(u.getAttributes().get(io.tracefold.core.TracefoldAttributes.LINEAGE_SPANS)).isLessThanOrEqualTo(2));
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Processor.class)
+  void projection_firstTracedHandlerTakesOverTheProcessSpan_secondGetsItsOwn(Processor type) {
+    OrderSummaryProjection projection = new OrderSummaryProjection();
+    OrderTally tally = new OrderTally();
+    Consumer<Configurer> both = withProjection(projection, type, 10)
+        .andThen(c -> c.eventProcessing(ep -> ep.registerEventHandler(x -> tally)));
+    try (AxonTestApp app = AxonTestApp.start(new InMemoryEventStorageEngine(), both)) {
+      app.send(new Order.PlaceOrder("o-1"));
+      app.send(new Order.AddItems("o-1", 20));
+      await(() -> projection.handled == 21 && allUpdates(app) == 21 && tallies(app) == 21);
+
+      List<SpanData> updates = updates(app, "o-1");
+      List<SpanData> tallies =
+          app.spans().stream().filter(s -> s.getName().equals(TALLY)).collect(Collectors.toList());
+      // Every event of the processor is processed in one span, and no process span is left over.
+      assertThat(app.spans()).noneMatch(s -> s.getName().startsWith("EventProcessor.process"));
+      for (SpanData update : updates) {
+        assertThat(update.getKind()).isEqualTo(io.opentelemetry.api.trace.SpanKind.CONSUMER);
+        assertThat(update.getAttributes().get(io.tracefold.axon.TracefoldSpanFactory.MESSAGE_ID)).isNotNull();
+        // Its event is linked once (by the process span), not again by the lineage.
+        Map<String, Long> perTarget = update.getLinks().stream()
+            .collect(Collectors.groupingBy(l -> l.getSpanContext().getSpanId(), Collectors.counting()));
+        assertThat(perTarget.values()).allMatch(count -> count == 1);
+      }
+      // The second projection of the same event runs in a child of the first one's span.
+      Set<String> updateIds = updates.stream().map(SpanData::getSpanId).collect(Collectors.toSet());
+      assertThat(tallies).hasSize(21).allSatisfy(t -> assertThat(updateIds).contains(t.getParentSpanId()));
+      ProvenanceGraph graph = ProvenanceGraph.of(app.spans());
+      for (SpanData latest : List.of(updates.get(updates.size() - 1), tallies.get(tallies.size() - 1))) {
+        ProvenanceGraph.Reach reach = graph.reach(latest);
+        assertThat(reach.dangling()).isEmpty();
+        assertThat(reach.contributors()).isEqualTo(app.eventSpanKeys("o-1"));
+      }
+    }
+  }
+
+  @Test
+  void projection_processSpanDroppedByName_updateRunsInItsOwnSpanAndStillReachesEverything() {
+    OrderSummaryProjection projection = new OrderSummaryProjection();
+    try (AxonTestApp app = AxonTestApp.start(
+        new InMemoryEventStorageEngine(),
+        new DropByName("EventProcessor.process"),
+        0,
+        b -> b,
+        withProjection(projection, Processor.SUBSCRIBING, 10))) {
+      app.send(new Order.PlaceOrder("o-1"));
+      app.send(new Order.AddItems("o-1", 20));
+
+      List<SpanData> updates = updates(app, "o-1");
+      assertThat(updates).hasSize(21);
+      SpanData latest = updates.get(updates.size() - 1);
+      ProvenanceGraph.Reach reach = ProvenanceGraph.of(app.spans()).reach(latest);
+      assertThat(reach.dangling()).isEmpty();
+      assertThat(reach.contributors()).isEqualTo(app.eventSpanKeys("o-1"));
+    }
+  }
+
+  static final String TALLY = "Projection.update(OrderTally)";
+
+  /** A second traced projection of the order events, in the same processing group. */
+  @TracedProjection(entityType = "OrderTally", idProperty = "orderId")
+  @ProcessingGroup("summaries")
+  static class OrderTally {
+    final Map<String, Integer> events = new ConcurrentHashMap<>();
+
+    @EventHandler
+    void on(Order.OrderPlaced event) {
+      events.merge(event.orderId(), 1, Integer::sum);
+    }
+
+    @EventHandler
+    void on(Order.ItemAdded event) {
+      events.merge(event.orderId(), 1, Integer::sum);
+    }
+  }
+
+  /** Drops every span whose name starts with a prefix; samples the rest. */
+  static final class DropByName implements Sampler {
+    private final String prefix;
+
+    DropByName(String prefix) {
+      this.prefix = prefix;
+    }
+
+    @Override
+    public SamplingResult shouldSample(Context parentContext, String traceId, String name,
+        io.opentelemetry.api.trace.SpanKind spanKind, Attributes attributes, List<LinkData> parentLinks) {
+      return name.startsWith(prefix) ? SamplingResult.drop() : SamplingResult.recordAndSample();
+    }
+
+    @Override
+    public String getDescription() {
+      return "DropByName{" + prefix + "}";
+    }
+  }
+
+  private static long tallies(AxonTestApp app) {
+    return app.spans().stream().filter(s -> s.getName().equals(TALLY)).count();
   }
 
   @ParameterizedTest

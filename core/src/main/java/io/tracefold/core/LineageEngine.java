@@ -142,10 +142,12 @@ final class LineageEngine {
       // An update's own few events (a stream not read again: a read-model entity) are linked
       // directly, even once under a node; a large batch, a replayable stream's events and a
       // sealed lineage's are reached through the forest like any history (each once).
-      boolean linkNewDirectly = !options.isReplayable() && !options.isSeal() && added > 0 && added <= budget / 2;
+      boolean callerLinksNew = options.isNewLinkedByCaller() && !options.isReplayable() && !options.isSeal();
+      boolean linkNewDirectly =
+          callerLinksNew || (!options.isReplayable() && !options.isSeal() && added > 0 && added <= budget / 2);
       int linkNewFrom = linkNewDirectly ? known : size;
       int pendingEnd = Math.max(from, Math.min(linkNewFrom, size));
-      int room = Math.max(1, room(options) - (size - linkNewFrom));
+      int room = Math.max(1, room(options) - (callerLinksNew ? 0 : size - linkNewFrom));
       // The state's tail node still stands for its first pending contributors unless a full node
       // took them in this call.
       LineageNode tail = from == 0 ? state.tail() : null;
@@ -161,7 +163,9 @@ final class LineageEngine {
       }
       direct = forest.linkTarget(run, from, pendingEnd, room, sampled, tail);
       for (int i = linkNewFrom; i < size; i++) {
-        target.addLink(run.context(i), run.linkAttributes(i));
+        if (!callerLinksNew) {
+          target.addLink(run.context(i), run.linkAttributes(i));
+        }
         direct++;
       }
     }

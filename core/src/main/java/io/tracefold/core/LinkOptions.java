@@ -11,21 +11,28 @@ import java.util.Objects;
 public final class LinkOptions {
 
   private static final LinkOptions DEFAULT =
-      new LinkOptions(LinkLimits.getDefault(), false, false, 0, Attributes.empty());
+      new LinkOptions(LinkLimits.getDefault(), false, false, 0, Attributes.empty(), false);
 
   private final LinkLimits limits;
   private final boolean replayable;
   private final boolean seal;
   private final int reservedLinks;
   private final Attributes lineageAttributes;
+  private final boolean newLinkedByCaller;
 
   private LinkOptions(
-      LinkLimits limits, boolean replayable, boolean seal, int reservedLinks, Attributes lineageAttributes) {
+      LinkLimits limits,
+      boolean replayable,
+      boolean seal,
+      int reservedLinks,
+      Attributes lineageAttributes,
+      boolean newLinkedByCaller) {
     this.limits = limits;
     this.replayable = replayable;
     this.seal = seal;
     this.reservedLinks = reservedLinks;
     this.lineageAttributes = lineageAttributes;
+    this.newLinkedByCaller = newLinkedByCaller;
   }
 
   /** Returns the default options: default limits, a stream that is not read again, no sealing. */
@@ -76,6 +83,15 @@ public final class LinkOptions {
     return lineageAttributes;
   }
 
+  /**
+   * Returns whether the span already links the collector's new contributors itself (an event
+   * processor's span links the event it processes): they are recorded, but not linked again
+   * directly. Only for a stream that is not read again.
+   */
+  public boolean isNewLinkedByCaller() {
+    return newLinkedByCaller;
+  }
+
   /** Builder of {@link LinkOptions}; validates eagerly. */
   public static final class Builder {
     private LinkLimits limits;
@@ -83,6 +99,7 @@ public final class LinkOptions {
     private boolean seal;
     private int reservedLinks;
     private Attributes lineageAttributes;
+    private boolean newLinkedByCaller;
 
     private Builder(LinkOptions from) {
       this.limits = from.limits;
@@ -90,6 +107,7 @@ public final class LinkOptions {
       this.seal = from.seal;
       this.reservedLinks = from.reservedLinks;
       this.lineageAttributes = from.lineageAttributes;
+      this.newLinkedByCaller = from.newLinkedByCaller;
     }
 
     /** Sets the limits. */
@@ -129,9 +147,15 @@ public final class LinkOptions {
       return this;
     }
 
+    /** Sets whether the span links the new contributors itself (see {@link #isNewLinkedByCaller()}). */
+    public Builder setNewLinkedByCaller(boolean newLinkedByCaller) {
+      this.newLinkedByCaller = newLinkedByCaller;
+      return this;
+    }
+
     /** Returns the options. */
     public LinkOptions build() {
-      return new LinkOptions(limits, replayable, seal, reservedLinks, lineageAttributes);
+      return new LinkOptions(limits, replayable, seal, reservedLinks, lineageAttributes, newLinkedByCaller);
     }
   }
 }

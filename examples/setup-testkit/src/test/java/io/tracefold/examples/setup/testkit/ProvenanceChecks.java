@@ -20,6 +20,10 @@ import java.util.Set;
  */
 public final class ProvenanceChecks {
 
+  /** The message id attribute of Tracefold's {@code EventProcessor.process} spans. */
+  private static final io.opentelemetry.api.common.AttributeKey<String> MESSAGE_ID =
+      io.opentelemetry.api.common.AttributeKey.stringKey("axon.message.id");
+
   /** Name prefix of Axon's rehydration span, which Tracefold links. */
   public static final String REHYDRATION = "Repository.initializeState";
 
@@ -201,7 +205,8 @@ public final class ProvenanceChecks {
    * {@code tracefold.contributors}, however many of the spans before it were sampled: a rehydration
    * in a command's trace counts the events before that command's (the lowest sequence of the events
    * in its trace), a rehydration of a load every stored event, and a projection update the events up
-   * to its own (the {@code EventProcessor.process} span above it links the event with its sequence).
+   * to its own (the {@code EventProcessor.process} span, which the update took over or runs below,
+   * links the event with its sequence).
    */
   public static void assertContributorsCountTheWholeHistory(ShopClient client, List<SpanData> spans, String cartId) {
     List<SpanContext> events = client.eventSpanContexts(cartId);
@@ -224,8 +229,9 @@ public final class ProvenanceChecks {
         assertThat(contributors).as("contributors of %s", span).isEqualTo(before != null ? before : events.size());
         checked++;
       } else if (span.getName().startsWith(UPDATE)) {
-        SpanData process = byId.get(span.getParentSpanId());
-        while (process != null && !process.getName().startsWith("EventProcessor.process")) {
+        // The update took over the event's process span, or runs below it.
+        SpanData process = span.getAttributes().get(MESSAGE_ID) != null ? span : byId.get(span.getParentSpanId());
+        while (process != null && process != span && !process.getName().startsWith("EventProcessor.process")) {
           process = byId.get(process.getParentSpanId()); // Axon's handler span may be in between
         }
         assertThat(process).as("process span above %s", span).isNotNull();
