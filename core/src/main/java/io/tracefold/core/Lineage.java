@@ -55,10 +55,10 @@ public final class Lineage {
   private static final int MAX_LEVEL = 64;
 
   private static final Lineage EMPTY =
-      new Lineage(Collections.emptyList(), Collections.emptyList(), -1, 0, 0, 0, 0, 0, 0, 0, null, null, null);
+      new Lineage(Collections.emptyList(), PendingContributors.EMPTY, -1, 0, 0, 0, 0, 0, 0, 0, null, null, null);
 
   private final List<LineageNode> peaks;
-  private final List<LineageContributor> pending;
+  private final PendingContributors pending;
   private final long coveredSequence;
   private final long contributors;
   private final long invalid;
@@ -88,7 +88,7 @@ public final class Lineage {
       @Nullable String lastEventId,
       @Nullable LineageNode tail) {
     this.peaks = peaks;
-    this.pending = pending;
+    this.pending = PendingContributors.of(pending);
     this.coveredSequence = coveredSequence;
     this.contributors = contributors;
     this.invalid = invalid;
@@ -112,8 +112,8 @@ public final class Lineage {
     return peaks;
   }
 
-  /** Returns the recorded contributors not yet under a lineage node, oldest first; unmodifiable. */
-  List<LineageContributor> pending() {
+  /** Returns the recorded contributors not yet under a lineage node, oldest first; unmodifiable, packed. */
+  PendingContributors pending() {
     return pending;
   }
 
@@ -575,7 +575,7 @@ public final class Lineage {
   }
 
   private static Lineage corrupted(long count) {
-    return new Lineage(Collections.emptyList(), Collections.emptyList(), -1, 0, 0, 0, 0, count, 0, 0, null, null, null);
+    return new Lineage(Collections.emptyList(), PendingContributors.EMPTY, -1, 0, 0, 0, 0, count, 0, 0, null, null, null);
   }
 
   /** Returns a lineage of these parts; for the engine. Lists are copied. */
@@ -610,7 +610,7 @@ public final class Lineage {
 
   /**
    * Returns a lineage of these parts without copying; for the engine: {@code peaks} is unmodifiable
-   * and never changed, {@code pending} a list no one else holds.
+   * and never changed, {@code pending} packed (or a list no one else holds, packed here).
    */
   static Lineage ofOwned(
       List<LineageNode> peaks,
@@ -628,7 +628,7 @@ public final class Lineage {
       @Nullable LineageNode tail) {
     return new Lineage(
         peaks,
-        Collections.unmodifiableList(pending),
+        PendingContributors.of(pending),
         coveredSequence,
         contributors,
         invalid,

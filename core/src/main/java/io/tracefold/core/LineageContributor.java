@@ -15,29 +15,41 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>It is its own (remote) {@link SpanContext}, held as primitives: no hex strings are made for
  * it unless someone asks for them (an exporter, once per exported link), so recording a
- * contributor costs neither the hex round trip nor OpenTelemetry's validation of the strings, and
- * one pending contributor is a single 64-byte object (plus its link attributes, about 80 bytes, once
- * linked), not a
- * context with two strings.
+ * contributor costs neither the hex round trip nor OpenTelemetry's validation of the strings. One
+ * is a 48-byte object (trace flags packed into the top byte of the sequence, a non-empty trace
+ * state only in a subclass); a lineage keeps its pending contributors packed in
+ * {@link PendingContributors} (36 bytes each) and makes these objects only to link or encode them.
  */
-final class LineageContributor implements SpanContext {
+class LineageContributor implements SpanContext {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  /** The highest sequence number kept as it is; higher ones (never seen in practice) are kept as this. */
+  static final long MAX_SEQUENCE = (1L << 56) - 1;
 
   private final long traceIdHigh;
   private final long traceIdLow;
   private final long spanId;
-  private final long sequence;
-  private final byte flags;
-  // Null for the default (empty) trace state, which is what nearly every context has.
-  private final @Nullable TraceState traceState;
+  // The sequence number in the low 56 bits, the trace flags in the top 8.
+  private final long sequenceAndFlags;
   private final @Nullable String eventType;
-  // Link attributes, built on the first link and kept: pending contributors are linked on every
-  // reconstruction. Their content is a prefix (kind, sequence, type) whose length the limit fixes,
-  // so the size tells whether they were built for the limit at hand; one reference, never torn.
-  private @Nullable Attributes linkAttributes;
 
   LineageContributor(
+      long traceIdHigh,
+      long traceIdLow,
+      long spanId,
+      byte flags,
+      long sequence,
+      @Nullable String eventType) {
+    this.traceIdHigh = traceIdHigh;
+    this.traceIdLow = traceIdLow;
+    this.spanId = spanId;
+    this.sequenceAndFlags = pack(sequence, flags);
+    this.eventType = eventType;
+  }
+
+  /** Returns a contributor; one that keeps {@code traceState} if it is not empty. */
+  static LineageContributor create(
       long traceIdHigh,
       long traceIdLow,
       long spanId,
@@ -45,19 +57,44 @@ final class LineageContributor implements SpanContext {
       @Nullable TraceState traceState,
       long sequence,
       @Nullable String eventType) {
-    this.traceIdHigh = traceIdHigh;
-    this.traceIdLow = traceIdLow;
-    this.spanId = spanId;
-    this.flags = flags;
-    this.traceState = traceState == null || traceState.isEmpty() ? null : traceState;
-    this.sequence = sequence;
-    this.eventType = eventType;
+    if (traceState == null || traceState.isEmpty()) {
+      return new LineageContributor(traceIdHigh, traceIdLow, spanId, flags, sequence, eventType);
+    }
+    return new WithTraceState(traceIdHigh, traceIdLow, spanId, flags, traceState, sequence, eventType);
   }
 
   /** Returns a contributor of the ids in {@code parsed}. */
   static LineageContributor of(ParsedTraceparent parsed, long sequence, @Nullable String eventType) {
     return new LineageContributor(
-        parsed.traceIdHigh(), parsed.traceIdLow(), parsed.spanId(), parsed.flags(), null, sequence, eventType);
+        parsed.traceIdHigh(), parsed.traceIdLow(), parsed.spanId(), parsed.flags(), sequence, eventType);
+  }
+
+  private static long pack(long sequence, byte flags) {
+    long kept = sequence < 0 ? 0 : Math.min(sequence, MAX_SEQUENCE);
+    return kept | ((flags & 0xffL) << 56);
+  }
+
+  /** Returns the sequence number of a packed sequence-and-flags value. */
+  static long sequenceOf(long sequenceAndFlags) {
+    return sequenceAndFlags & MAX_SEQUENCE;
+  }
+
+  /** Returns the trace flags of a packed sequence-and-flags value. */
+  static byte flagsOf(long sequenceAndFlags) {
+    return (byte) (sequenceAndFlags >>> 56);
+  }
+
+  /** Writes trace id high, low, span id and the packed sequence and flags into {@code to[at..at+3]}. */
+  void copyIds(long[] to, int at) {
+    to[at] = traceIdHigh;
+    to[at + 1] = traceIdLow;
+    to[at + 2] = spanId;
+    to[at + 3] = sequenceAndFlags;
+  }
+
+  /** Returns the trace state kept (non-empty), or null. */
+  @Nullable TraceState keptTraceState() {
+    return null;
   }
 
   /** Returns the context of the event's span (this contributor itself). */
@@ -67,7 +104,7 @@ final class LineageContributor implements SpanContext {
 
   /** Returns the event's sequence number. */
   long sequence() {
-    return sequence;
+    return sequenceOf(sequenceAndFlags);
   }
 
   /** Returns the event's payload type, or null. */
@@ -85,7 +122,7 @@ final class LineageContributor implements SpanContext {
     appendHex(out, traceIdHigh, 16);
     appendHex(out, traceIdLow, 16);
     appendHex(out, spanId, 16);
-    appendHex(out, flags & 0xffL, 2);
+    appendHex(out, flagsOf(sequenceAndFlags) & 0xffL, 2);
   }
 
   private static void appendHex(StringBuilder out, long value, int digits) {
@@ -94,15 +131,9 @@ final class LineageContributor implements SpanContext {
     }
   }
 
-  /** Returns the attributes of a link to this contributor under {@code limits}. */
+  /** Returns the attributes of a link to this contributor under {@code limits} (built anew). */
   Attributes linkAttributes(LinkLimits limits) {
-    int max = limits.getMaxAttributesPerLink();
-    Attributes cached = linkAttributes;
-    if (cached == null || cached.size() != Math.min(max, eventType == null ? 2 : 3)) {
-      cached = LineageEngine.eventLinkAttributes(sequence, eventType, limits);
-      linkAttributes = cached;
-    }
-    return cached;
+    return LineageEngine.eventLinkAttributes(sequence(), eventType, limits);
   }
 
   @Override
@@ -117,17 +148,17 @@ final class LineageContributor implements SpanContext {
 
   @Override
   public TraceFlags getTraceFlags() {
-    return TraceFlags.fromByte(flags);
+    return TraceFlags.fromByte(flagsOf(sequenceAndFlags));
   }
 
   @Override
   public boolean isSampled() {
-    return (flags & 0x01) != 0;
+    return (flagsOf(sequenceAndFlags) & 0x01) != 0;
   }
 
   @Override
   public TraceState getTraceState() {
-    return traceState == null ? TraceState.getDefault() : traceState;
+    return TraceState.getDefault();
   }
 
   @Override
@@ -151,20 +182,46 @@ final class LineageContributor implements SpanContext {
     }
     LineageContributor that = (LineageContributor) o;
     // Whether a trace state was kept is irrelevant: a decoded contributor equals the encoded one.
-    return sequence == that.sequence
-        && flags == that.flags
+    return sequenceAndFlags == that.sequenceAndFlags
         && isSpan(that.traceIdHigh, that.traceIdLow, that.spanId)
         && java.util.Objects.equals(eventType, that.eventType);
   }
 
   @Override
   public int hashCode() {
-    return Long.hashCode(spanId) * 31 + Long.hashCode(sequence);
+    return Long.hashCode(spanId) * 31 + Long.hashCode(sequenceAndFlags);
   }
 
   @Override
   public String toString() {
-    return "LineageContributor{" + getTraceId() + '/' + getSpanId() + ", sequence=" + sequence + ", type="
+    return "LineageContributor{" + getTraceId() + '/' + getSpanId() + ", sequence=" + sequence() + ", type="
         + eventType + '}';
+  }
+
+  /** A contributor whose span context has a non-empty trace state. */
+  private static final class WithTraceState extends LineageContributor {
+    private final TraceState traceState;
+
+    WithTraceState(
+        long traceIdHigh,
+        long traceIdLow,
+        long spanId,
+        byte flags,
+        TraceState traceState,
+        long sequence,
+        @Nullable String eventType) {
+      super(traceIdHigh, traceIdLow, spanId, flags, sequence, eventType);
+      this.traceState = traceState;
+    }
+
+    @Override
+    public TraceState getTraceState() {
+      return traceState;
+    }
+
+    @Override
+    @Nullable TraceState keptTraceState() {
+      return traceState;
+    }
   }
 }

@@ -164,7 +164,7 @@ final class LineageEngine {
       direct = forest.linkTarget(run, from, pendingEnd, room, sampled, tail);
       for (int i = linkNewFrom; i < size; i++) {
         if (!callerLinksNew) {
-          target.addLink(run.context(i), run.linkAttributes(i));
+          run.link(target, i);
         }
         direct++;
       }
@@ -207,15 +207,15 @@ final class LineageEngine {
       // Nothing new (the steady state of a repeated load): the state as it is, not a copy of it.
       next = state;
     } else {
-      List<LineageContributor> pending = new ArrayList<>(size - keepFrom);
+      PendingContributors.Builder pending = new PendingContributors.Builder(size - keepFrom);
       for (int i = keepFrom; i < size; i++) {
-        pending.add(run.contributor(i));
+        run.record(pending, i);
       }
       next =
         Lineage.ofOwned(
             // The state's own peaks are immutable and shared; the forest's copy is handed over.
             sampled && forest.peaksCopied ? Collections.unmodifiableList(peaks) : state.peaks(),
-            pending,
+            pending.build(),
             Math.max(state.coveredSequence(), collector.lastSequence()),
             contributors,
             state.invalid() + collector.invalid(),
@@ -281,14 +281,14 @@ final class LineageEngine {
    */
   private static final class Run {
     private static final int[] NO_INDEX = new int[0];
-    final List<LineageContributor> pending;
+    final PendingContributors pending;
     final LinkCollector collector;
     final int[] newIndex;
     final int newCount;
     final LinkLimits limits;
     private LineageContributor @Nullable [] created;
 
-    private Run(List<LineageContributor> pending, LinkCollector collector, int[] newIndex, int newCount,
+    private Run(PendingContributors pending, LinkCollector collector, int[] newIndex, int newCount,
         LinkLimits limits) {
       this.pending = pending;
       this.collector = collector;
@@ -297,12 +297,12 @@ final class LineageEngine {
       this.limits = limits;
     }
 
-    static Run of(List<LineageContributor> pending, LinkCollector collector, boolean dedup, LinkLimits limits) {
+    static Run of(PendingContributors pending, LinkCollector collector, boolean dedup, LinkLimits limits) {
       int distinct = collector.distinct();
       int[] index = distinct == 0 ? NO_INDEX : new int[distinct];
       int count = 0;
       for (int i = 0; i < distinct; i++) {
-        if (dedup && !pending.isEmpty() && containsSpan(pending, collector, i)) {
+        if (dedup && !pending.isEmpty() && collector.isSpanIn(i, pending)) {
           continue; // already recorded (a redelivered or replayed event)
         }
         index[count++] = i;
@@ -310,44 +310,45 @@ final class LineageEngine {
       return new Run(pending, collector, index, count, limits);
     }
 
-    private static boolean containsSpan(List<LineageContributor> pending, LinkCollector collector, int i) {
-      for (int k = 0, n = pending.size(); k < n; k++) {
-        if (collector.isSpan(i, pending.get(k))) {
-          return true;
-        }
-      }
-      return false;
-    }
-
     int size() {
       return pending.size() + newCount;
     }
 
-    SpanContext context(int i) {
-      return contributor(i);
-    }
-
     long sequence(int i) {
       int p = pending.size();
-      return i < p ? pending.get(i).sequence() : collector.sequenceAt(newIndex[i - p]);
+      return i < p ? pending.sequence(i) : collector.sequenceAt(newIndex[i - p]);
     }
 
     boolean sampled(int i) {
       int p = pending.size();
-      return i < p ? pending.get(i).spanContext().isSampled() : collector.sampledAt(newIndex[i - p]);
+      return i < p ? pending.sampled(i) : collector.sampledAt(newIndex[i - p]);
     }
 
-    Attributes linkAttributes(int i) {
+    /** Links {@code target} to contributor {@code i}. */
+    void link(Span target, int i) {
+      LineageContributor contributor = contributor(i);
+      target.addLink(contributor, contributor.linkAttributes(limits));
+    }
+
+    /** Links the lineage span being built to contributor {@code i}. */
+    void link(SpanBuilder builder, int i) {
+      LineageContributor contributor = contributor(i);
+      builder.addLink(contributor, contributor.linkAttributes(limits));
+    }
+
+    /** Adds contributor {@code i} to the next state's pending ones. */
+    void record(PendingContributors.Builder next, int i) {
       int p = pending.size();
       if (i < p) {
-        return pending.get(i).linkAttributes(limits);
+        next.addFrom(pending, i);
+      } else {
+        next.add(contributor(i));
       }
-      return contributor(i).linkAttributes(limits);
     }
 
     /**
-     * Returns contributor {@code i}; a new one is made once per call of the engine, so its link
-     * and its place in the next state share the object (and its cached link attributes).
+     * Returns contributor {@code i}: a pending one is made anew (pending ones are packed); a new one
+     * is made once per call of the engine.
      */
     LineageContributor contributor(int i) {
       int p = pending.size();
@@ -525,7 +526,7 @@ final class LineageEngine {
       }
       for (int i = directFrom; i < end; i++) {
         if (linked < room) {
-          target.addLink(run.context(i), run.linkAttributes(i));
+          run.link(target, i);
           linked++;
         } else {
           unlinked++;
@@ -538,7 +539,7 @@ final class LineageEngine {
     private @Nullable LineageNode emitLeaf(Run run, int from, int to, boolean checkpoint) {
       SpanBuilder builder = lineageSpan();
       for (int i = from; i < to; i++) {
-        builder.addLink(run.context(i), run.linkAttributes(i));
+        run.link(builder, i);
       }
       return finish(builder, 0, to - from, run.sequence(from), run.sequence(to - 1), checkpoint);
     }

@@ -228,13 +228,18 @@ public final class LinkCollector {
     return known.isSpan(traceIdHigh[i], traceIdLow[i], spanId[i]);
   }
 
+  /** Returns whether contributor {@code i} is one of {@code pending}. */
+  boolean isSpanIn(int i, PendingContributors pending) {
+    return pending.containsSpan(traceIdHigh[i], traceIdLow[i], spanId[i]);
+  }
+
   /**
    * Returns contributor {@code i} as a lineage contributor (its own span context, without hex
    * strings); allocates.
    */
   LineageContributor contributorAt(int i) {
     String state = traceState[i];
-    return new LineageContributor(
+    return LineageContributor.create(
         traceIdHigh[i], traceIdLow[i], spanId[i], flags[i],
         state == null ? null : W3CTraceContext.parseTracestate(state), sequence[i], eventType[i]);
   }

@@ -79,7 +79,7 @@ class LineageCodecTest {
   private static Lineage withTail(int covered) {
     List<LineageContributor> pending = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      pending.add(new LineageContributor(7, 100 + i, 200 + i, TraceFlags.getSampled().asByte(), null, 40 + i, "E"));
+      pending.add(new LineageContributor(7, 100 + i, 200 + i, TraceFlags.getSampled().asByte(), 40 + i, "E"));
     }
     SpanContext node = SpanContext.create(
         TraceId.fromLongs(9, 9), SpanId.fromLong(99), TraceFlags.getSampled(), TraceState.getDefault());

@@ -174,7 +174,7 @@ class LineageContributorTest {
 
   @Test
   void linkAttributes_otherLimit_builtForThatLimit() {
-    LineageContributor contributor = new LineageContributor(1, 2, 3, TraceFlags.getSampled().asByte(), null, 9, "E");
+    LineageContributor contributor = new LineageContributor(1, 2, 3, TraceFlags.getSampled().asByte(), 9, "E");
     LinkLimits three = LinkLimits.getDefault();
     LinkLimits one = LinkLimits.builder().setMaxAttributesPerLink(1).build();
 
