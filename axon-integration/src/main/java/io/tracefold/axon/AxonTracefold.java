@@ -329,7 +329,7 @@ public final class AxonTracefold implements ConfigurerModule {
 
     /**
      * Sets the bound of the checkpoint cache's estimated memory (about 480 bytes per aggregate, 480
-     * per lineage span it links, 40 per pending contributor); the least recently used aggregates are
+     * per lineage span it links, 48 per pending contributor); the least recently used aggregates are
      * forgotten beyond it.
      *
      * @throws IllegalArgumentException if {@code bytes < 0}

@@ -207,15 +207,21 @@ final class LineageEngine {
       // Nothing new (the steady state of a repeated load): the state as it is, not a copy of it.
       next = state;
     } else {
-      PendingContributors.Builder pending = new PendingContributors.Builder(size - keepFrom);
-      for (int i = keepFrom; i < size; i++) {
-        run.record(pending, i);
+      PendingContributors pending;
+      if (keepFrom == 0) {
+        pending = run.appendedToPending(); // shares the state's arrays where it can
+      } else {
+        PendingContributors.Builder kept = new PendingContributors.Builder(size - keepFrom);
+        for (int i = keepFrom; i < size; i++) {
+          run.record(kept, i);
+        }
+        pending = kept.build();
       }
       next =
         Lineage.ofOwned(
             // The state's own peaks are immutable and shared; the forest's copy is handed over.
             sampled && forest.peaksCopied ? Collections.unmodifiableList(peaks) : state.peaks(),
-            pending.build(),
+            pending,
             Math.max(state.coveredSequence(), collector.lastSequence()),
             contributors,
             state.invalid() + collector.invalid(),
@@ -344,6 +350,18 @@ final class LineageEngine {
       } else {
         next.add(contributor(i));
       }
+    }
+
+    /** Returns the state's pending contributors followed by every new one. */
+    PendingContributors appendedToPending() {
+      if (newCount == 0) {
+        return pending;
+      }
+      int p = pending.size();
+      for (int i = p; i < p + newCount; i++) {
+        contributor(i); // makes each new one once
+      }
+      return pending.appended(created, newCount);
     }
 
     /**
@@ -622,22 +640,7 @@ final class LineageEngine {
 
   /** Attributes of a link to an event span, most useful first, within the per-link limit. */
   static Attributes eventLinkAttributes(long sequence, @Nullable String type, LinkLimits limits) {
-    int max = limits.getMaxAttributesPerLink();
-    if (max >= 3 && type != null) {
-      // The common case, without a builder's list and copy.
-      return Attributes.of(LINK_KIND, LINK_KIND_EVENT, EVENT_SEQUENCE, sequence, EVENT_TYPE, type);
-    }
-    AttributesBuilder attributes = Attributes.builder();
-    if (max > 0) {
-      attributes.put(LINK_KIND, LINK_KIND_EVENT);
-    }
-    if (max > 1) {
-      attributes.put(EVENT_SEQUENCE, sequence);
-    }
-    if (max > 2 && type != null) {
-      attributes.put(EVENT_TYPE, type);
-    }
-    return attributes.build();
+    return EventLinkAttributes.of(sequence, type, limits.getMaxAttributesPerLink());
   }
 
   /** Attributes of a link to a lineage span, most useful first, within the per-link limit. */

@@ -4,6 +4,7 @@ import io.opentelemetry.api.trace.TraceState;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.RandomAccess;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,25 +15,71 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #get(int)} makes a {@link LineageContributor} (its own span context) each time: only for
  * what is linked or encoded. The engine's hot loops (deduplication, sampling counts, sequences) read
  * the primitives.
+ *
+ * <p>A state that only appends to another shares its arrays: entries below a list's size never
+ * change, and the first list to append past the arrays' used length claims the slack (a quarter of
+ * the size) with a compare-and-set; any other copies. So an entity updated event by event copies
+ * its pending contributors once per quarter of their number, not on every update.
  */
 final class PendingContributors extends AbstractList<LineageContributor> implements RandomAccess {
 
   /** The longs of one contributor. */
   private static final int STRIDE = 4;
 
-  static final PendingContributors EMPTY = new PendingContributors(new long[0], new String[0], null, 0);
+  static final PendingContributors EMPTY =
+      new PendingContributors(new long[0], new String[0], null, new AtomicInteger(Integer.MAX_VALUE), 0);
 
   private final long[] ids;
   private final @Nullable String[] types;
   // Null unless a contributor has a non-empty trace state (nearly never).
   private final @Nullable TraceState @Nullable [] states;
+  // How many entries of the arrays some list covers; shared by the lists on the same arrays.
+  private final AtomicInteger used;
   private final int size;
 
-  private PendingContributors(long[] ids, @Nullable String[] types, @Nullable TraceState @Nullable [] states, int size) {
+  private PendingContributors(
+      long[] ids, @Nullable String[] types, @Nullable TraceState @Nullable [] states, AtomicInteger used, int size) {
     this.ids = ids;
     this.types = types;
     this.states = states;
+    this.used = used;
     this.size = size;
+  }
+
+  /**
+   * Returns these contributors followed by {@code added[0..count)}: on the same arrays when they
+   * have room and no other list appended to them yet, else on a copy with room to grow.
+   */
+  PendingContributors appended(LineageContributor[] added, int count) {
+    if (count == 0) {
+      return this;
+    }
+    int needed = size + count;
+    // In place only for contributors without a trace state (their slots in states stay null).
+    if (needed <= types.length && allDefaultStates(added, count) && used.compareAndSet(size, needed)) {
+      for (int k = 0; k < count; k++) {
+        added[k].copyIds(ids, (size + k) * STRIDE);
+        types[size + k] = added[k].eventType();
+      }
+      return new PendingContributors(ids, types, states, used, needed);
+    }
+    Builder builder = new Builder(needed + Math.max(4, needed / 4));
+    for (int i = 0; i < size; i++) {
+      builder.addFrom(this, i);
+    }
+    for (int k = 0; k < count; k++) {
+      builder.add(added[k]);
+    }
+    return builder.buildWithRoom();
+  }
+
+  private static boolean allDefaultStates(LineageContributor[] added, int count) {
+    for (int k = 0; k < count; k++) {
+      if (added[k].keptTraceState() != null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Returns these contributors packed (the same instance if already packed). */
@@ -159,7 +206,15 @@ final class PendingContributors extends AbstractList<LineageContributor> impleme
       long[] packedIds = ids.length == size * STRIDE ? ids : Arrays.copyOf(ids, size * STRIDE);
       String[] packedTypes = types.length == size ? types : Arrays.copyOf(types, size);
       TraceState[] packedStates = states == null || states.length == size ? states : Arrays.copyOf(states, size);
-      return new PendingContributors(packedIds, packedTypes, packedStates, size);
+      return new PendingContributors(packedIds, packedTypes, packedStates, new AtomicInteger(size), size);
+    }
+
+    /** Returns the packed list on the arrays as they are (room to append in place). */
+    PendingContributors buildWithRoom() {
+      if (size == 0) {
+        return EMPTY;
+      }
+      return new PendingContributors(ids, types, states, new AtomicInteger(size), size);
     }
   }
 }

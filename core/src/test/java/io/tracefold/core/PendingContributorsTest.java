@@ -64,4 +64,31 @@ class PendingContributorsTest {
     assertThat(negative.sequence()).isZero();
     assertThat(negative.isSampled()).isTrue();
   }
+
+  @Test
+  void appended_twiceToTheSameList_eachSeesItsOwnContributors() {
+    PendingContributors base = PendingContributors.EMPTY;
+    List<LineageContributor> expected = new ArrayList<>();
+    for (int i = 0; i < 50; i++) { // grows on its own arrays, then in place
+      LineageContributor next = LineageContributor.create(1, i + 1, i + 1, (byte) 1, null, i, "E");
+      base = base.appended(new LineageContributor[] {next}, 1);
+      expected.add(next);
+    }
+    assertThat(base).isEqualTo(expected);
+    LineageContributor a = LineageContributor.create(2, 1, 1, (byte) 1, null, 50, "A");
+    LineageContributor b = LineageContributor.create(3, 1, 1, (byte) 0, null, 50, "B");
+    PendingContributors withA = base.appended(new LineageContributor[] {a}, 1);
+    PendingContributors withB = base.appended(new LineageContributor[] {b}, 1);
+
+    assertThat(base).isEqualTo(expected);
+    assertThat(withA).hasSize(51).endsWith(a).startsWith(expected.toArray(new LineageContributor[0]));
+    assertThat(withB).hasSize(51).endsWith(b).startsWith(expected.toArray(new LineageContributor[0]));
+    assertThat(withB.sampled(50)).isFalse();
+    assertThat(withA.appended(new LineageContributor[] {b}, 1)).hasSize(52).endsWith(a, b);
+    TraceState state = TraceState.builder().put("k", "v").build();
+    LineageContributor stated = LineageContributor.create(4, 1, 1, (byte) 1, state, 51, null);
+    assertThat(withA.appended(new LineageContributor[] {stated}, 1).get(51).getTraceState()).isEqualTo(state);
+    PendingContributors fresh = PendingContributors.EMPTY.appended(new LineageContributor[] {a}, 1);
+    assertThat(fresh.appended(new LineageContributor[] {stated}, 1).get(1).getTraceState()).isEqualTo(state);
+  }
 }
