@@ -16,6 +16,8 @@
 #                   the same for the end-to-end classes under io.tracefold.benchmarks.axon (defaults
 #                   below): an operation there is a whole load or command, whose JIT warmup takes
 #                   seconds, and they have the most forks, so they get a longer warmup and fewer rounds
+#   BENCH_PROFILE_JDBC
+#                   the profile of axon.JdbcRehydrationBenchmark alone (default below: 15 s of warmup)
 #   RUN_CONDITIONS  free text for the report's "Run conditions" line (other load, machine state)
 #
 # Noise: the profile is run in rounds of one fork per benchmark, so a slow phase of the machine (or
@@ -35,8 +37,12 @@ profile="${BENCH_PROFILE:--f 1 -wi 3 -i 5 -w 300ms -r 300ms}"
 # iterations would measure the interpreter and C1.
 axon_rounds="${BENCH_ROUNDS_AXON:-3}"
 axon_profile="${BENCH_PROFILE_AXON:--f 1 -wi 8 -i 4 -w 500ms -r 400ms}"
+# The JDBC class also compiles the driver, Jackson and Axon's read path: about 10 s of C2 time on 2
+# cores, still running after 4 s (JMH -prof comp), so its forks warm up for 15 s.
+jdbc_profile="${BENCH_PROFILE_JDBC:--f 1 -wi 30 -i 4 -w 500ms -r 400ms}"
 read -r -a profile_args <<<"$profile"
 read -r -a axon_profile_args <<<"$axon_profile"
+read -r -a jdbc_profile_args <<<"$jdbc_profile"
 read -r -a extra_args <<<"${JMH_OPTS:-}"
 
 cd "$root"
@@ -72,6 +78,9 @@ for ((round = 1; round <= max_rounds; round++)); do
     if [[ "$stem" == axon.* ]]; then
       ((round <= axon_rounds)) || continue
       class_profile=("${axon_profile_args[@]}")
+      if [[ "$stem" == axon.JdbcRehydrationBenchmark ]]; then
+        class_profile=("${jdbc_profile_args[@]}")
+      fi
       class_rounds=$axon_rounds
     else
       ((round <= rounds)) || continue

@@ -59,12 +59,21 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>The engine gets one connection per application, handed out again for every statement (a
  * pool of one, as a pool would on a single thread), so connection set-up is not measured.
  *
+ * <p>Warmup: a fork compiles the JDBC driver, Jackson and Axon's read path besides the load itself,
+ * about 9 s of C2 time for plain Axon and 11.5 s with Tracefold (its spans and the SDK) on a
+ * 2-core machine, where the C2 thread competes with the measured thread and the PostgreSQL
+ * backend. After 4 s of warmup the C2 thread was still busy 80-100% of the measured time (JMH
+ * {@code -prof comp}: 2.0 s plain, 2.7 s Tracefold in 2.5 s of measurement), which showed as
+ * Tracefold at 1.3x plain at n = 10 although a load sends the same statements and reads no
+ * metadata (see {@code JdbcLoadCostTest}). 15 s of warmup leave the measurement with tens of
+ * milliseconds of compilation; check {@code compiler.time.profiled} with {@code -prof comp}.
+ *
  * <p>Target: {@code tracefold} at most 1.02x {@code plainAxon} at n = 10 and 1,000.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 3, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 8, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Warmup(iterations = 30, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 4, time = 400, timeUnit = TimeUnit.MILLISECONDS)
 public class JdbcRehydrationBenchmark {
 
