@@ -34,9 +34,11 @@ filter="${1:-^io\.tracefold\.benchmarks\.}"
 rounds="${BENCH_ROUNDS:-6}"
 profile="${BENCH_PROFILE:--f 1 -wi 3 -i 5 -w 300ms -r 300ms}"
 # A load of 10 or 1,000 events settles after 3-4 s of warmup on the reference machine; 300 ms
-# iterations would measure the interpreter and C1.
+# iterations would measure the interpreter and C1. Tracefold gives C2 about 2.5 s more to compile
+# per fork (its spans, and Axon's per-event methods grow once its hook is inlined), so the forks
+# warm up for 7.5 s, not 4.
 axon_rounds="${BENCH_ROUNDS_AXON:-3}"
-axon_profile="${BENCH_PROFILE_AXON:--f 1 -wi 8 -i 4 -w 500ms -r 400ms}"
+axon_profile="${BENCH_PROFILE_AXON:--f 1 -wi 15 -i 4 -w 500ms -r 400ms}"
 # The JDBC class also compiles the driver, Jackson and Axon's read path: about 10 s of C2 time on 2
 # cores, still running after 4 s (JMH -prof comp), so its forks warm up for 15 s.
 jdbc_profile="${BENCH_PROFILE_JDBC:--f 1 -wi 30 -i 4 -w 500ms -r 400ms}"
