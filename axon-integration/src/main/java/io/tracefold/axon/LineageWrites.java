@@ -55,20 +55,63 @@ final class LineageWrites {
       }
       return entry;
     }
-    Map<String, Entry> entries = unitOfWork.getOrComputeResource(RESOURCE, key -> {
-      Map<String, Entry> batch = new TreeMap<>(); // sorted: racing batches lock rows in one order
-      unitOfWork.onPrepareCommit(u -> flushAll(batch));
-      return batch;
+    Batch batch = unitOfWork.getOrComputeResource(RESOURCE, key -> {
+      Batch created = new Batch();
+      unitOfWork.onPrepareCommit(u -> created.flushAll());
+      return created;
     });
-    String key = projection + '\u0000' + entityId;
-    Entry entry = entries.get(key);
+    Entry entry = batch.get(projection, entityId);
     if (entry == null) {
       entry = read(projection, entityId, options);
       if (entry != null) {
-        entries.put(key, entry);
+        batch.put(entry);
       }
     }
     return entry;
+  }
+
+  /**
+   * The entries of one unit of work: most hold one entity, kept without a map; more are kept sorted,
+   * so racing batches lock rows in one order.
+   */
+  private final class Batch {
+    private @Nullable Entry single;
+    private @Nullable Map<String, Entry> sorted;
+
+    @Nullable Entry get(String projection, String entityId) {
+      Entry one = single;
+      if (one != null && one.entityId.equals(entityId) && one.projection.equals(projection)) {
+        return one;
+      }
+      return sorted == null ? null : sorted.get(key(projection, entityId));
+    }
+
+    void put(Entry entry) {
+      if (single == null && sorted == null) {
+        single = entry;
+        return;
+      }
+      if (sorted == null) {
+        sorted = new TreeMap<>();
+        sorted.put(key(single.projection, single.entityId), single);
+        single = null;
+      }
+      sorted.put(key(entry.projection, entry.entityId), entry);
+    }
+
+    void flushAll() {
+      if (single != null) {
+        flush(single);
+      } else if (sorted != null) {
+        for (Entry entry : sorted.values()) {
+          flush(entry);
+        }
+      }
+    }
+  }
+
+  private static String key(String projection, String entityId) {
+    return projection + '\u0000' + entityId;
   }
 
   private @Nullable Entry read(String projection, String entityId, LinkOptions options) {
@@ -77,12 +120,6 @@ final class LineageWrites {
     } catch (RuntimeException | LinkageError e) {
       Guard.failed(e, "read a projection lineage");
       return null;
-    }
-  }
-
-  private void flushAll(Map<String, Entry> entries) {
-    for (Entry entry : entries.values()) {
-      flush(entry);
     }
   }
 
