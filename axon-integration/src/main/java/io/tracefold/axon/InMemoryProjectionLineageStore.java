@@ -11,35 +11,36 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InMemoryProjectionLineageStore implements ProjectionLineageStore {
 
-  private final Map<String, EntityLineage> entries = new ConcurrentHashMap<>();
+  // Per projection, per entity id: no key object made per read or write.
+  private final Map<String, Map<String, EntityLineage>> projections = new ConcurrentHashMap<>();
 
   /** Creates an empty store. */
   public InMemoryProjectionLineageStore() {}
 
   @Override
   public @Nullable EntityLineage load(String projection, String entityId) {
-    return entries.get(key(projection, entityId));
+    Map<String, EntityLineage> entities = projections.get(projection);
+    return entities == null ? null : entities.get(entityId);
   }
 
   @Override
   public boolean save(String projection, String entityId, @Nullable EntityLineage expected, Lineage lineage) {
-    String key = key(projection, entityId);
-    if (expected == null) {
-      return entries.putIfAbsent(key, EntityLineage.of(lineage, 0)) == null;
+    Map<String, EntityLineage> entities = projections.get(projection);
+    if (entities == null) {
+      entities = projections.computeIfAbsent(projection, p -> new ConcurrentHashMap<>());
     }
-    EntityLineage current = entries.get(key);
+    if (expected == null) {
+      return entities.putIfAbsent(entityId, EntityLineage.of(lineage, 0)) == null;
+    }
+    EntityLineage current = entities.get(entityId);
     if (current == null || current.version() != expected.version()) {
       return false;
     }
-    return entries.replace(key, current, EntityLineage.of(lineage, current.version() + 1));
+    return entities.replace(entityId, current, EntityLineage.of(lineage, current.version() + 1));
   }
 
   /** Forgets every entity (e.g. when the read model it describes is emptied). */
   public void clear() {
-    entries.clear();
-  }
-
-  private static String key(String projection, String entityId) {
-    return projection + '\u0000' + entityId;
+    projections.clear();
   }
 }
