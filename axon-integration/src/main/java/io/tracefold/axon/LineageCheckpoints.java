@@ -62,16 +62,6 @@ final class LineageCheckpoints {
     return ENTRY_BYTES + PEAK_BYTES * lineage.peakCount() + PENDING_BYTES * lineage.pendingCount();
   }
 
-  /** Remembers the span of an aggregate's latest traced reconstruction (sampled spans only). */
-  void putReconstruction(String aggregateType, String aggregateId, SpanContext reconstruction) {
-    if (maxEntries == 0 || !reconstruction.isSampled()) {
-      return;
-    }
-    synchronized (lastReconstructions) {
-      lastReconstructions.put(key(aggregateType, aggregateId), reconstruction);
-    }
-  }
-
   /** Returns the span of an aggregate's latest traced reconstruction, or null. */
   @Nullable
   SpanContext lastReconstruction(String aggregateType, String aggregateId) {
@@ -108,9 +98,32 @@ final class LineageCheckpoints {
     if (maxEntries == 0) {
       return;
     }
+    put(key(aggregateType, aggregateId), lineage);
+  }
+
+  /**
+   * Keeps an aggregate's lineage after a reconstruction (see {@link #put}) and that reconstruction's
+   * span if it was sampled (for a later cache hit to link), under one key.
+   */
+  void remember(String aggregateType, String aggregateId, Lineage lineage, SpanContext reconstruction) {
+    if (maxEntries == 0) {
+      return;
+    }
     Key key = key(aggregateType, aggregateId);
+    put(key, lineage);
+    if (reconstruction.isSampled()) {
+      synchronized (lastReconstructions) {
+        lastReconstructions.put(key, reconstruction);
+      }
+    }
+  }
+
+  private void put(Key key, Lineage lineage) {
     synchronized (entries) {
       Lineage existing = entries.get(key);
+      if (existing == lineage) {
+        return; // the steady state: a load that changed nothing hands back the state it got
+      }
       if (lineage.isEmpty()) {
         if (existing != null) {
           entries.remove(key);
@@ -127,6 +140,9 @@ final class LineageCheckpoints {
       }
       entries.put(key, lineage);
       bytes += bytesOf(lineage);
+      if (entries.size() <= maxEntries && bytes <= maxBytes) {
+        return;
+      }
       Iterator<Map.Entry<Key, Lineage>> eldest = entries.entrySet().iterator();
       while ((entries.size() > maxEntries || bytes > maxBytes) && eldest.hasNext()) {
         Map.Entry<Key, Lineage> entry = eldest.next();

@@ -44,7 +44,6 @@ final class RehydrationSpanFactory implements RepositorySpanFactory {
   }
 
   void remember(String aggregateType, String aggregateId, Lineage lineage, SpanContext reconstruction) {
-    checkpoints.put(aggregateType, aggregateId, lineage);
-    checkpoints.putReconstruction(aggregateType, aggregateId, reconstruction);
+    checkpoints.remember(aggregateType, aggregateId, lineage, reconstruction);
   }
 }
