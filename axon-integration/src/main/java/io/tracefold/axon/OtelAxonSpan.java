@@ -3,6 +3,7 @@ package io.tracefold.axon;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import org.axonframework.tracing.SpanScope;
 import org.jspecify.annotations.Nullable;
@@ -42,9 +43,14 @@ final class OtelAxonSpan implements org.axonframework.tracing.Span {
     if (current == null) {
       return () -> {};
     }
+    return makeCurrent(Context.current().with(current));
+  }
+
+  /** Makes {@code context} current; the scope and its closing never throw (failures are logged). */
+  static SpanScope makeCurrent(Context context) {
     Scope scope;
     try {
-      scope = current.makeCurrent();
+      scope = context.makeCurrent();
     } catch (RuntimeException | LinkageError e) {
       Guard.failed(e, "make a span current");
       return () -> {};

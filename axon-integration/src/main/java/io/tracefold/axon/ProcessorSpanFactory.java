@@ -12,7 +12,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
-import io.opentelemetry.context.Scope;
 import io.tracefold.core.Lineage;
 import io.tracefold.core.LinkCollector;
 import io.tracefold.core.Tracefold;
@@ -118,20 +117,14 @@ final class ProcessorSpanFactory implements EventProcessorSpanFactory {
       if (!span.getSpanContext().isValid()) {
         return delegate.makeCurrent();
       }
-      Scope scope;
+      Context context;
       try {
-        scope = Context.current().with(span).with(KEY, this).makeCurrent();
+        context = Context.current().with(span).with(KEY, this);
       } catch (RuntimeException | LinkageError e) {
         Guard.failed(e, "make a span current");
         return () -> {};
       }
-      return () -> {
-        try {
-          scope.close();
-        } catch (RuntimeException | LinkageError e) {
-          Guard.failed(e, "close a span scope");
-        }
-      };
+      return OtelAxonSpan.makeCurrent(context);
     }
 
     /**
