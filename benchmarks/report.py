@@ -272,10 +272,11 @@ NOTES = {
         "OpenTelemetry module on the same SDK: its three spans of a load, no links. `tracefold` is "
         "the steady state: the first load (in setup and warmup) emitted the lineage of the whole "
         "history; later loads reuse the in-memory lineage state, skip every covered event unread, "
-        "record nothing new (the state is returned as it is, not copied) and link its peaks plus "
-        "its pending contributors (about 10, 111 and 94 links for n = 10, 1,000, 10,000), each "
-        "with its context and link attributes cached in the state, so a load allocates no "
-        "Tracefold object per link, only the SDK's link record. `naive` parses every event with "
+        "record nothing new (the state is returned as it is, not copied) and link its peaks and its "
+        "tail node, the lineage span over the pending contributors that the first sampled load "
+        "emitted (1, 8 and 79 links for n = 10, 1,000, 10,000; before the tail node 10, 111 and "
+        "94), each with its link attributes cached, so a load allocates no Tracefold object per "
+        "link, only the SDK's link record. `naive` parses every event with "
         "OpenTelemetry's propagator and keeps the SDK's first 128 links, dropping the rest: it "
         "loses provenance. Forks that allocate 16-70 B per event more than plain Axon (seen at "
         "n = 1,000 and 10,000 and on JDBC) are the JIT's doing: a JFR allocation profile of such a "
@@ -288,7 +289,7 @@ NOTES = {
         "snapshotter in setup) plus 50 events after it. Per `tracefold` load: decode the snapshot's "
         "lineage metadata (the steady state then uses the in-memory state, which covers the "
         "snapshot and the 50 later events: none of them is parsed again), link the snapshot span, "
-        "the lineage peaks and the 50 pending contributors, plus the three SDK spans of a load. `baseline` is the engine read alone; it scans "
+        "the lineage peaks and the tail node over the 50 later events, plus the three SDK spans of a load. `baseline` is the engine read alone; it scans "
         "all 1,050 stored events of the in-memory engine, so it is a large share here.",
     "WritePathBenchmark": ("Per command creating a new aggregate with 10 events, committed to a "
         "storage engine that drops appends. Both traced sides give the command its dispatch and "
@@ -306,12 +307,14 @@ NOTES = {
         "links), against a much larger total."),
     "ProjectionUpdateBenchmark": ("Per event published to a subscribing processor. `peer` is the "
         "plain projection in an application traced by Axon's own module: one process span per "
-        "event. Each update of a traced entity starts the processor's root span (linked to the "
-        "event) and the `Projection.update` span, which links the event, the forest peaks and every "
-        "pending contributor (fewer than 128, about 64 on average here); the contributors' link "
-        "attributes are cached in the lineage state since this run, and the new event's "
-        "contributor is recorded without hex strings. `baseline` is the handler's own work (a map "
-        "update), called directly."),
+        "event, plus the publish span (both traced sides have one). Tracefold's update takes over "
+        "the processor's root span (one span per update, already linked to the event), reads the "
+        "order's lineage from the in-memory store and links the forest peaks (2 to 5 here), the "
+        "tail node and the contributors after it (fewer than 8); every 8th update emits a new "
+        "tail node over the pending contributors (fewer than 128, about 64 on average here) and "
+        "every 128th a full node. The pending contributors are kept packed (about 40 bytes each) "
+        "and made into span contexts only to be linked. `baseline` is the handler's own work (a "
+        "map update), called directly."),
 }
 
 

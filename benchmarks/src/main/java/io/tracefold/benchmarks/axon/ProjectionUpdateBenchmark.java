@@ -34,10 +34,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code plainAxon} (comparator): {@link PlainOrderSummaryProjection}, no Tracefold;
  *   <li>{@code tracefold}: {@link TracedOrderSummaryProjection} ({@code @TracedProjection}) with
  *       {@code AxonTracefold} (always-on SDK, span processor that does nothing) and an {@code
- *       InMemoryProjectionLineageStore}: a root process span linked to the event, and the {@code
- *       Projection.update} span, which loads the order's lineage, links the event, the pending
- *       contributors and the forest peaks, and stores the new lineage. {@code tracefoldAA} is its
- *       copy, whose ratio to it is the noise floor;
+ *       InMemoryProjectionLineageStore}: the root process span linked to the event, taken over
+ *       as the {@code Projection.update} span, which loads the order's lineage, links the forest
+ *       peaks, the tail node and the pending contributors after it (fewer than 8; every 8th update
+ *       emits a new tail node), and stores the new lineage. {@code tracefoldAA} is its copy, whose
+ *       ratio to it is the noise floor;
  *   <li>{@code peer}: {@link PlainOrderSummaryProjection} in an application traced by Axon's own
  *       OpenTelemetry module on the same SDK: the processor's span per event (a child of the
  *       event's context), no lineage;
@@ -45,7 +46,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * <p>The entities: an update's cost depends on the entity's lineage (pending contributors, 0 to
- * 127, are linked directly on every update; every 128th update emits a node), and hundreds of
+ * 127, are under the tail node or linked directly; every 8th update emits a tail node, every
+ * 128th a full node), and hundreds of
  * thousands of updates of one entity would turn it into an entity with that many events, whose
  * cost drifts during the run. So setup publishes a real history for {@value #TEMPLATES} template
  * orders, with {@value #PRIOR} + t events for template t (a few hundred each, every pending count
