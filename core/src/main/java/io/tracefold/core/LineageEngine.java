@@ -436,8 +436,8 @@ final class LineageEngine {
     /** Emits a tail node over contributors {@code [from, to)}; null if its span was not exported. */
     @Nullable LineageNode emitTail(Run run, int from, int to) {
       LineageNode node = emitLeaf(run, from, to, true);
-      if (node != null && emittedAtMillis == 0) {
-        emittedAtMillis = clock.getAsLong();
+      if (node != null) {
+        markEmitted();
       }
       return node;
     }
@@ -459,10 +459,15 @@ final class LineageEngine {
         peaksCopied = true;
       }
       peaks.add(node);
+      markEmitted();
+      fold();
+    }
+
+    /** Notes that a kept node was emitted: the state's age starts with its first one. */
+    private void markEmitted() {
       if (emittedAtMillis == 0) {
         emittedAtMillis = clock.getAsLong();
       }
-      fold();
     }
 
     /** Folds {@code budget} trailing peaks of equal level into one node, repeatedly. */

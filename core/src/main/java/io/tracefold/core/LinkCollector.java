@@ -223,11 +223,6 @@ public final class LinkCollector {
     return (flags[i] & 1) != 0;
   }
 
-  /** Returns whether contributor {@code i} is the span {@code known}. */
-  boolean isSpan(int i, LineageContributor known) {
-    return known.isSpan(traceIdHigh[i], traceIdLow[i], spanId[i]);
-  }
-
   /** Returns whether contributor {@code i} is one of {@code pending}. */
   boolean isSpanIn(int i, PendingContributors pending) {
     return pending.containsSpan(traceIdHigh[i], traceIdLow[i], spanId[i]);
