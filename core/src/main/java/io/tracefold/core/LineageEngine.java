@@ -151,11 +151,13 @@ final class LineageEngine {
       // The state's tail node still stands for its first pending contributors unless a full node
       // took them in this call.
       LineageNode tail = from == 0 ? state.tail() : null;
-      if (sampled && !options.isSeal() && size - from < budget
-          && looseCount(tail, from, size) >= TAIL_MIN_LOOSE) {
-        // Enough contributors are linked one by one: put every pending one under a new tail node,
-        // which later reconstructions link instead (emitted once per TAIL_MIN_LOOSE contributors).
-        LineageNode emitted = forest.emitTail(run, from, size);
+      if (sampled && !options.isSeal() && pendingEnd - from < budget
+          && looseCount(tail, from, pendingEnd) >= TAIL_MIN_LOOSE) {
+        // Enough contributors are linked one by one: put them under a new tail node, which later
+        // reconstructions link instead (emitted once per TAIL_MIN_LOOSE contributors). The new
+        // contributors linked directly by this span (or its caller) stay out of it, so no event
+        // is reached twice from one span; the tail still covers a prefix of the pending ones.
+        LineageNode emitted = forest.emitTail(run, from, pendingEnd);
         if (emitted != null) { // else dropped by the sampler: the old tail (if any) still stands
           tail = emitted;
           forest.newTail = emitted;

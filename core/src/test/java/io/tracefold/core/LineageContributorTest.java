@@ -8,12 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -170,6 +173,51 @@ class LineageContributorTest {
     SpanData moreData = otel.getSpans().get(otel.getSpans().size() - 1);
     assertThat(moreData.getLinks()).hasSize(3 + 3);
     assertThat(moreData.getAttributes().get(TracefoldAttributes.LINEAGE_SPANS)).isZero();
+  }
+
+  @Test
+  void link_updatesLinkingTheirOwnEvents_reachEveryEventExactlyOnce() {
+    // A read-model entity's updates link their own new events directly (or their caller does): a
+    // tail node emitted by such an update must leave those out, or the update reaches them twice.
+    Tracefold tracefold = Tracefold.create(otel.getOpenTelemetry());
+    for (boolean byCaller : new boolean[] {false, true}) {
+      LinkOptions options = LinkOptions.builder().setNewLinkedByCaller(byCaller).build();
+      Lineage state = Lineage.empty();
+      int tails = 0;
+      for (int i = 0; i < 3 * LineageEngine.TAIL_MIN_LOOSE; i++) {
+        otel.clearSpans();
+        LinkCollector collector = tracefold.newCollector();
+        collector.offer(String.format("00-%032x-%016x-01", i + 1, i + 1), null, i, "ItemAdded");
+        Span update = tracefold.getTracer().spanBuilder("update").startSpan();
+        if (byCaller) {
+          update.addLink(SpanContext.createFromRemoteParent(String.format("%032x", i + 1),
+              String.format("%016x", i + 1), TraceFlags.getSampled(), TraceState.getDefault()));
+        }
+        LineageNode before = state.tail();
+        state = tracefold.link(update, collector, state, options);
+        update.end();
+        if (state.tail() != before) {
+          tails++;
+        }
+        Map<String, SpanData> spans = new HashMap<>();
+        otel.getSpans().forEach(s -> spans.put(s.getSpanId(), s));
+        List<String> reached = new ArrayList<>();
+        String tailId = state.tail() == null ? "" : state.tail().spanContext().getSpanId();
+        for (LinkData link : spans.get(update.getSpanContext().getSpanId()).getLinks()) {
+          String id = link.getSpanContext().getSpanId();
+          SpanData tail = id.equals(tailId) ? spans.get(id) : null;
+          if (tail != null) { // emitted by this update: what it links counts as reached from here
+            tail.getLinks().forEach(l -> reached.add(l.getSpanContext().getSpanId()));
+          } else {
+            reached.add(id);
+          }
+        }
+        assertThat(reached).as("update %s (by caller: %s)", i, byCaller).doesNotHaveDuplicates()
+            .contains(String.format("%016x", i + 1));
+      }
+      assertThat(tails).as("tail nodes emitted (by caller: %s)", byCaller).isGreaterThanOrEqualTo(2);
+      assertThat(state.tail().lastSequence()).isLessThan(3 * LineageEngine.TAIL_MIN_LOOSE - 1);
+    }
   }
 
   @Test
