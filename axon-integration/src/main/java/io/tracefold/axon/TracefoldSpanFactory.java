@@ -11,7 +11,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.tracefold.core.internal.W3CTraceContext;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,9 +188,12 @@ final class TracefoldSpanFactory implements SpanFactory {
         return message;
       }
       String tracestate = W3CTraceContext.formatTracestate(spanContext.getTraceState());
-      if (tracestate.isEmpty() && baggageAllowlist.isEmpty()) {
-        // The common case: one entry, merged by Axon without a map of ours in between.
-        return (M) message.andMetaData(Collections.singletonMap(W3CTraceContext.TRACEPARENT, traceparent));
+      if (baggageAllowlist.isEmpty()) {
+        // The common case: the context alone, merged into the metadata in one copy.
+        return tracestate.isEmpty()
+            ? AppendedMetaData.append(message, W3CTraceContext.TRACEPARENT, traceparent, null, null)
+            : AppendedMetaData.append(
+                message, W3CTraceContext.TRACEPARENT, traceparent, W3CTraceContext.TRACESTATE, tracestate);
       }
       Map<String, String> metadata = new HashMap<>(4);
       metadata.put(W3CTraceContext.TRACEPARENT, traceparent);

@@ -46,7 +46,16 @@ public final class W3CTraceContext {
   private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
   private static final byte[] HEX_VALUES = new byte[128];
 
+  // "-00" to "-ff": the flags field of a traceparent with its separator, per flags byte.
+  private static final String[] FLAGS_SUFFIXES = new String[256];
+
+  // The class of the API's own SpanContext implementation (immutable, ids validated on creation).
+  private static final Class<?> API_SPAN_CONTEXT = SpanContext.getInvalid().getClass();
+
   static {
+    for (int i = 0; i < FLAGS_SUFFIXES.length; i++) {
+      FLAGS_SUFFIXES[i] = new String(new char[] {'-', HEX_DIGITS[i >>> 4], HEX_DIGITS[i & 0xf]});
+    }
     Arrays.fill(HEX_VALUES, (byte) -1);
     for (int i = 0; i < HEX_DIGITS.length; i++) {
       HEX_VALUES[HEX_DIGITS[i]] = (byte) i;
@@ -149,23 +158,27 @@ public final class W3CTraceContext {
     }
     String traceId = context.getTraceId();
     String spanId = context.getSpanId();
-    // Checked on the strings rather than via isValid(): a foreign SpanContext may misreport it.
-    if (traceId == null || spanId == null || !TraceId.isValid(traceId) || !SpanId.isValid(spanId)) {
+    if (traceId == null || spanId == null || !hasValidIds(context, traceId, spanId)) {
       return null;
     }
     TraceFlags traceFlags = context.getTraceFlags();
     int flags = traceFlags == null ? 0 : traceFlags.asByte() & 0xff;
-    char[] chars = new char[TRACEPARENT_LENGTH];
-    chars[0] = '0';
-    chars[1] = '0';
-    chars[TRACE_ID_OFFSET - 1] = '-';
-    traceId.getChars(0, 32, chars, TRACE_ID_OFFSET);
-    chars[SPAN_ID_OFFSET - 1] = '-';
-    spanId.getChars(0, 16, chars, SPAN_ID_OFFSET);
-    chars[FLAGS_OFFSET - 1] = '-';
-    chars[FLAGS_OFFSET] = HEX_DIGITS[flags >>> 4];
-    chars[FLAGS_OFFSET + 1] = HEX_DIGITS[flags & 0xf];
-    return new String(chars);
+    // String concatenation sizes the result exactly and fills it in place: one allocation, no
+    // intermediate char[] (this runs once per event and per command on the write path).
+    return "00-" + traceId + '-' + spanId + FLAGS_SUFFIXES[flags];
+  }
+
+  /**
+   * Returns whether the context's ids are 32 and 16 lowercase hex characters, not all zero. The
+   * API's own implementation checked its ids when it was created (or took them from the SDK's random
+   * generator), so its {@code isValid()} is exact and the strings need no second scan; any other
+   * implementation may misreport it, so its strings are checked.
+   */
+  private static boolean hasValidIds(SpanContext context, String traceId, String spanId) {
+    if (context.getClass() == API_SPAN_CONTEXT) {
+      return context.isValid() && traceId.length() == 32 && spanId.length() == 16;
+    }
+    return TraceId.isValid(traceId) && SpanId.isValid(spanId);
   }
 
   /**

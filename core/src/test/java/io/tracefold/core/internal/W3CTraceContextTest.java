@@ -224,6 +224,59 @@ class W3CTraceContextTest {
   }
 
   @Test
+  void formatTraceparent_apiContextWithBadIds_returnsNull() {
+    // The API's own contexts are judged by isValid(): they validated their ids on creation.
+    assertThat(W3CTraceContext.formatTraceparent(
+            SpanContext.create(TRACE_ID.toUpperCase(), SPAN_ID, TraceFlags.getSampled(), TraceState.getDefault())))
+        .isNull();
+    assertThat(W3CTraceContext.formatTraceparent(
+            SpanContext.create(TRACE_ID, "0".repeat(16), TraceFlags.getSampled(), TraceState.getDefault())))
+        .isNull();
+  }
+
+  @Test
+  void formatTraceparent_foreignContext_judgedByItsIdsNotItsIsValid() {
+    assertThat(W3CTraceContext.formatTraceparent(new ForeignContext(TRACE_ID, SPAN_ID, false))).isEqualTo(SAMPLED);
+    assertThat(W3CTraceContext.formatTraceparent(new ForeignContext(TRACE_ID.toUpperCase(), SPAN_ID, true)))
+        .isNull();
+    assertThat(W3CTraceContext.formatTraceparent(new ForeignContext(TRACE_ID, "0".repeat(16), true))).isNull();
+    assertThat(W3CTraceContext.formatTraceparent(new ForeignContext(TRACE_ID, SPAN_ID + "0", true))).isNull();
+  }
+
+  /** A SpanContext of another implementation, whose isValid() says what it is told. */
+  private record ForeignContext(String traceId, String spanId, boolean valid) implements SpanContext {
+    @Override
+    public String getTraceId() {
+      return traceId;
+    }
+
+    @Override
+    public String getSpanId() {
+      return spanId;
+    }
+
+    @Override
+    public TraceFlags getTraceFlags() {
+      return TraceFlags.getSampled();
+    }
+
+    @Override
+    public TraceState getTraceState() {
+      return TraceState.getDefault();
+    }
+
+    @Override
+    public boolean isRemote() {
+      return false;
+    }
+
+    @Override
+    public boolean isValid() {
+      return valid;
+    }
+  }
+
+  @Test
   void toSpanContext_emptyHolder_returnsInvalidContext() {
     assertThat(new ParsedTraceparent().toSpanContext(null).isValid()).isFalse();
   }
