@@ -66,45 +66,54 @@ PARSE_FIX = (
 
 # What would close the Axon targets (from JFR profiles of the benchmarks; see NOTES below).
 REHYDRATION_SMALL_FIX = (
-    "At n = 10 the peer's load is plain Axon plus three recording SDK spans (Repository.load, "
-    "obtainLock, initializeState); Tracefold's adds, per load in the steady state, 10 links (the "
-    "SDK's link record and its list), about 12 count attributes on the initializeState span (the "
-    "SDK's attribute map allocates a node per attribute), the entity attributes, the recorder and "
-    "span wrappers and three lookups in the synchronized checkpoint maps. The collector is reused "
-    "per thread, the state is no longer copied, contributors are no longer turned into hex strings "
-    "and their link attributes are built once. What would close the rest: set only the counts that "
-    "are not zero on a load that recorded nothing new (about half of them), and a lock-free "
-    "checkpoint map; the links themselves are the provenance.")
+    "Paired run: about 0.8 us per load over the peer. In the steady state a load of 10 events "
+    "links one span (the tail node) and reads no event's metadata; what remains is fixed per "
+    "load: about ten count attributes on the initializeState span (the SDK takes a lock and "
+    "allocates a map node for each), the entity attributes, the recorder and span wrappers and "
+    "the checkpoint lookups. What would close it: count attributes only where not zero (readers "
+    "then take absence as zero, a change of what the span says) and one checkpoint lookup per "
+    "load instead of three.")
 REHYDRATION_PENDING_FIX = (
-    "In the steady state a load links the state's peaks plus its pending contributors: n mod 128 "
-    "of them (104 at n = 1,000, 16 at n = 10,000), with cached contexts and attributes, and reads "
-    "no event's metadata. What remains is the SDK's own cost per link: an ImmutableLinkData (24 B) "
-    "and the growth of the span's link list (about 4.7 KB and a few microseconds for 111 links), "
-    "which any direct link pays. Closing the gap to the peer means fewer direct links per load, "
-    "e.g. one extra lineage node for the pending contributors emitted once and reused by every "
-    "load until the aggregate changes (one span per change, i.e. per command on a busy "
-    "aggregate): a change of the lineage model, not an optimisation.")
+    "Paired run: about 13 us per load over the peer at 1,000 events and 230 us at 10,000, i.e. 13 "
+    "to 23 ns per replayed event, while a steady-state load links only the peaks and the tail "
+    "node (8 and 79 links) and reads no covered event's metadata: the gap grows with the events, "
+    "not the links. Per covered event Tracefold's model wrapper does a thread-local lookup, a "
+    "sequence check and a count; the rest is how the JIT compiles Axon's per-event publish path "
+    "behind the wrapper (forks that lose its scalar replacement allocate 16 to 70 B more per "
+    "event, see the note above). Not closed: it needs the per-event path looked at with an "
+    "assembly-level profiler, which this machine does not offer (no perf events).")
 REHYDRATION_ALLOC_FIX = (
     "The SDK's link records (24 B each plus the list's growth: about 4.7 KB for the 111 links at "
     "n = 1,000) are the floor of linking directly; see the line above for what would remove them. "
     "Tracefold's own per-load allocation in the steady state no longer depends on n.")
 JDBC_FIX = (
-    "A steady-state load reads no covered event's metadata (the JSON of metadata is never "
-    "deserialised for provenance), so what remains is the same constant as in memory: the spans "
-    "and the links to the pending contributors.")
+    "Paired run: 1.02 and 1.04 of plain, with the A/A pair 1.00 and 0.97 apart: the limit is "
+    "inside this machine's noise for a load that reads from PostgreSQL. A steady-state load reads "
+    "no covered event's metadata (the JSON of metadata is never deserialised for provenance), so "
+    "what remains is the same constant as in memory: the spans and the links to the peaks and the "
+    "tail node.")
 PROJECTION_FIX = (
-    "Per update Tracefold starts two spans (the processor's root span, linked to the event, and "
-    "the Projection.update span) and links the update span to the event, the forest peaks and "
-    "every pending contributor of the entity (0 to 127, about 64 on average here): in a JFR "
-    "allocation profile the SDK's link records and their list are the largest share (13%), the "
-    "spans and their attribute maps the next. The peer starts one span per event and links "
-    "nothing. 2.0x plain needs fewer links per update (e.g. linking the entity's previous update "
-    "span instead of repeating its pending contributors, which changes what stays reachable "
-    "under sampling: a provenance-model decision) or one span instead of two (the update span "
-    "as the processor's span when the handler is the only one).")
+    "Paired run: the peer alone is 1.77x plain here (a process span per event, plus the publish "
+    "span both traced sides have), so 2.0x would leave Tracefold about 0.7 us over the peer; it "
+    "spends about 3.3 us. Its update is one span too (it takes over the processor's span), but a "
+    "root one linked to the event (a new trace id, where the peer's child reuses the event's), "
+    "renamed, with the entity attributes and about ten count attributes; the entity's lineage is "
+    "read and written in the unit of work; the span links the event, the forest peaks (2 to 5), "
+    "the tail node and up to 7 pending contributors; every 8th update emits a tail node over "
+    "about 64 pending contributors and every 128th a full node. Closing it is a change of the "
+    "provenance model, not an optimisation: link the entity's previous update span instead of its "
+    "lineage (one hop per update, broken by any unsampled update), or drop the summary counts "
+    "from the update span.")
 WRITE_FIX = (
-    "Per event the command's publish span and the traceparent in metadata, as the peer does; "
-    "Tracefold copies no metadata into span attributes and formats no names per span.")
+    "Paired run: the peer is 1.97x plain and Tracefold 0.86x the peer. Both traced sides start 12 "
+    "spans per command: dispatch, handler and one publish span per event, whose context the event "
+    "carries (the span a reconstruction links). Tracefold caches span names per (operation, "
+    "payload type), copies no metadata into attributes and merges the context into the metadata "
+    "in one copy. 1.5x plain leaves about 0.55 us per span, the SDK's own cost of one (ids, "
+    "clock, attribute map) included; closing it means fewer spans: each event carrying the "
+    "context of the command's handler span instead of a publish span of its own (a reconstruction "
+    "then links one span per command rather than per event, and traces show no per-event span), a "
+    "change of what an event's context points to.")
 
 TARGETS = [
     {
@@ -296,7 +305,8 @@ NOTES = {
         "handler spans and each event its publish span and `traceparent` in metadata (the event "
         "store is built with the event-bus span factory on every side). The peer also copies the "
         "message's metadata into span attributes and formats each span name; Tracefold caches "
-        "span names per (operation, payload type) and merges one metadata entry. `baseline` is "
+        "span names per (operation, payload type) and merges the context into the metadata in one "
+        "copy (a read-only view that Axon's `MetaData` copies once). `baseline` is "
         "the command bus round trip to a stateless handler."),
     "JdbcRehydrationBenchmark": ("Per load from Axon's `JdbcEventStorageEngine` on an embedded "
         "PostgreSQL (one server per fork, a fresh database per application, one reused "
@@ -412,6 +422,66 @@ class Ratio:
         return f"{fmt(self.value)} ({fmt(self.low)}–{fmt(self.high)})"
 
 
+class Paired:
+    """A ratio from benchmarks/paired.sh: both sides in JVMs of their own, run in turn in short
+    slices; the value is the ratio of total time per operation, the range that over ten blocks."""
+
+    def __init__(self, subject, comparator):
+        self.value = subject["nsPerOp"] / comparator["nsPerOp"]
+        blocks = [a / b for a, b in zip(subject["blockNsPerOp"], comparator["blockNsPerOp"]) if b]
+        self.low = min(blocks, default=float("nan"))
+        self.high = max(blocks, default=float("nan"))
+
+    def __str__(self):
+        return f"{fmt(self.value)} ({fmt(self.low)}–{fmt(self.high)})"
+
+
+def load_paired(results_dir):
+    """Returns {(class simple name, params string): {method: record}} from paired.jsonl."""
+    paired = {}
+    path = os.path.join(results_dir, "paired.jsonl")
+    if not os.path.exists(path):
+        return paired
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                record = json.loads(line)
+                key = (record["benchmark"].split(".")[-1], record["params"])
+                paired.setdefault(key, {})[record["method"]] = record
+    return paired
+
+
+def paired_key(simple, params):
+    return (simple, ",".join(f"{k}={v}" for k, v in sorted(params.items())))
+
+
+def render_paired(simple, paired, out):
+    """Appends the paired ratios of a class, if benchmarks/paired.sh measured it."""
+    keys = sorted((k for k in paired if k[0] == simple), key=lambda k: [int(x) if x.isdigit() else x
+                                                                      for x in re.split(r"(\d+)", k[1])])
+    lines = []
+    for key in keys:
+        sides = paired[key]
+        plain, peer, subject, twin = (sides.get(m) for m in ("plainAxon", "peer", "tracefold", "tracefoldAA"))
+        if not (plain and peer and subject):
+            continue
+        cells = [key[1] or "—"] + [fmt(x["nsPerOp"] / 1000) for x in (plain, peer, subject)]
+        cells += [str(Paired(subject, plain)), str(Paired(subject, peer)), str(Paired(peer, plain)),
+                  str(Paired(twin, subject)) if twin else "—",
+                  f"{subject['warmupS']} s / {subject['measureS']} s / {subject['sliceMs']} ms"]
+        lines.append("| " + " | ".join(cells) + " |")
+    if not lines:
+        return
+    out.append("Paired (`benchmarks/paired.sh`: each side in a JVM of its own, one running at a time, in "
+               "slices taken in turn; times per operation over the whole measurement, ranges over ten "
+               "blocks of it; the targets use these ratios):\n")
+    out.append("| Params | Plain us/op | Peer us/op | Tracefold us/op | Tracefold / plain | Tracefold / peer "
+               "| Peer / plain | A/A | Warmup / measured / slice |")
+    out.append("|---|" + "---:|" * 8)
+    out += lines
+    out.append("")
+
+
 def load(results_dir):
     """Returns {class stem: {(method, params): Row}} and {class stem: [file paths]}."""
     classes, files = {}, {}
@@ -511,7 +581,7 @@ def judge(value, low, high, limit):
     return "**missed** (within noise)" if straddles else "**missed**"
 
 
-def render_class(stem, rows, paths, out, targets_out):
+def render_class(stem, rows, paths, out, targets_out, paired):
     simple = simple_name(stem)
     comparator = COMPARATORS.get(simple)
     first, last = min(map(mtime, paths)), max(map(mtime, paths))
@@ -549,6 +619,7 @@ def render_class(stem, rows, paths, out, targets_out):
 
     if simple in SIDES:
         render_sides(SIDES[simple], rows, out)
+    render_paired(simple, paired, out)
 
     floors = []
     for row in ordered:
@@ -586,9 +657,14 @@ def render_class(stem, rows, paths, out, targets_out):
                 comp = matching(rows, to, row.params) if to else None
                 if comp is None:
                     continue
-                r = Ratio(row, comp)
+                sides = paired.get(paired_key(simple, row.params), {})
+                if row.method in sides and to in sides:
+                    r = Paired(sides[row.method], sides[to])
+                    shown = f"{r} of `{to}`, paired"
+                else:
+                    r = Ratio(row, comp)
+                    shown = f"{r} of `{to}`" if r.value else "—"
                 value, low, high = r.value, r.low, r.high
-                shown = f"{r} of `{to}`" if value else "—"
             elif target["metric"] == "alloc_above":
                 other = matching(rows, target["to"], row.params)
                 stat, other_stat = row.alloc(), other.alloc() if other is not None else None
@@ -639,6 +715,7 @@ def main():
     results_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "results")
     output = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "RESULTS.md")
     classes, files = load(results_dir)
+    paired = load_paired(results_dir)
     if not classes:
         sys.exit(f"no results (<class>.r<round>.json) in {results_dir}; run benchmarks/run.sh")
     env = read_environment(results_dir)
@@ -658,15 +735,21 @@ def main():
            f"| CPU | {cpu} |",
            f"| Kernel | {env.get('kernel', 'unknown')} |",
            f"| Load average | {env.get('load average (1/5/15 min)', 'unknown')} |",
-           f"| Selection | `{env.get('selection', '?')}` |", ""]
+           f"| Selection | `{env.get('selection', '?')}` |"]
+    paired_path = os.path.join(results_dir, "paired.jsonl")
+    if paired:
+        out.append(f"| Paired run (`paired.sh`) | finished {mtime(paired_path):%Y-%m-%d %H:%M} UTC; "
+                   "the targets' ratios come from it where it measured them |")
+    out.append("")
     targets = []
     for stem in sorted(classes):
-        render_class(stem, classes[stem], files[stem], out, targets)
+        render_class(stem, classes[stem], files[stem], out, targets, paired)
 
     if targets:
         out += ["## Targets", "",
-                "Checked on the median (times) or the median ratio over rounds; \"within noise\" "
-                "means the rounds fall on both sides of the limit. The benchmarks are not tuned "
+                "Checked on the median (times), the paired ratio where `benchmarks/paired.sh` "
+                "measured one (\"paired\"), else the median ratio over rounds; \"within noise\" "
+                "means the rounds (or blocks) fall on both sides of the limit. The benchmarks are not tuned "
                 "to hit a target: a miss says what would close it.", "",
                 "| Benchmark | Target | Measured | Status |", "|---|---|---|---|"]
         for label, target, shown, status in targets:
