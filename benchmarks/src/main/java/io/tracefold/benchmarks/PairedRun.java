@@ -40,7 +40,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *     axon.RehydrationBenchmark plainAxon,peer,tracefold,tracefoldAA n=10 [out.jsonl]
  * </pre>
  *
- * <p>Methods are called on their {@code @State} objects the way JMH would (params set, trial setup
+ * <p>A side written {@code method@path/to/benchmarks.jar} runs that method from another build, so
+ * two versions of the code can be compared the same way. Methods are called on their {@code @State} objects the way JMH would (params set, trial setup
  * once, iteration setup every {@value #SLICES_PER_ITERATION} slices of that method); their results
  * are folded into a value printed at the end, so no call is dead code. Environment: {@code
  * PAIRED_WARMUP_S} (default 20), {@code PAIRED_MEASURE_S} (60), {@code PAIRED_SLICE_MS} (20).
@@ -81,11 +82,15 @@ public final class PairedRun {
     long sliceMillis = seconds("PAIRED_SLICE_MS", 20);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<Side> sides = new ArrayList<>();
-    for (String method : methods) {
-      ProcessBuilder builder = new ProcessBuilder(java, "-Xms1g", "-Xmx1g", "-cp",
-          System.getProperty("java.class.path"), PairedRun.class.getName(), "worker", benchmark, method, params);
+    for (String side : methods) {
+      // "method@jar": that method from another build of the benchmarks (an A/B of two versions).
+      int at = side.indexOf('@');
+      String method = at < 0 ? side : side.substring(0, at);
+      String classPath = at < 0 ? System.getProperty("java.class.path") : side.substring(at + 1);
+      ProcessBuilder builder = new ProcessBuilder(java, "-Xms1g", "-Xmx1g", "-cp", classPath,
+          PairedRun.class.getName(), "worker", benchmark, method, params);
       builder.redirectError(ProcessBuilder.Redirect.INHERIT);
-      sides.add(new Side(method, builder.start()));
+      sides.add(new Side(side, builder.start()));
     }
     try {
       for (Side side : sides) {
