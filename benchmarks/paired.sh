@@ -41,7 +41,8 @@ for run in "${runs[@]}"; do
   [[ "$class" =~ $filter ]] || continue
   echo "[paired] $class $params"
   PAIRED_WARMUP_S="${PAIRED_WARMUP_S:-$warmup}" java -cp "$jar" io.tracefold.benchmarks.PairedRun \
-    "$class" "$sides" "$params" "$out" 2>>"$results/paired.log" | grep -v '^\['
+    "$class" "$sides" "$params" "$out" 2>>"$results/paired.log" | grep -v '^\[' \
+    || { echo "paired run of $class $params failed: see $results/paired.log" >&2; exit 1; }
 done
 python3 "$bench_dir/report.py"
 echo "Wrote $bench_dir/RESULTS.md"
