@@ -12,8 +12,11 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.tracefold.core.testing.ProvenanceGraph;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import org.axonframework.common.caching.WeakReferenceCache;
+import org.axonframework.common.Registration;
+import org.axonframework.common.caching.Cache;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
@@ -36,7 +39,7 @@ class AxonCachingAndFixtureTest {
         OpenTelemetrySdk.builder()
             .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
             .build();
-    WeakReferenceCache cache = new WeakReferenceCache();
+    StrongCache cache = new StrongCache();
     Configurer configurer =
         DefaultConfigurer.defaultConfiguration()
             .configureAggregate(AggregateConfigurer.defaultConfiguration(Order.class).configureCache(c -> cache))
@@ -77,8 +80,8 @@ class AxonCachingAndFixtureTest {
         OpenTelemetrySdk.builder()
             .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
             .build();
-    WeakReferenceCache orders = new WeakReferenceCache();
-    WeakReferenceCache invoices = new WeakReferenceCache();
+    StrongCache orders = new StrongCache();
+    StrongCache invoices = new StrongCache();
     // Axon 4 requires ids unique per event store: invoices live in a store of their own.
     EmbeddedEventStore invoiceStore = EmbeddedEventStore.builder().storageEngine(new InMemoryEventStorageEngine()).build();
     Configurer configurer =
@@ -118,6 +121,51 @@ class AxonCachingAndFixtureTest {
       config.shutdown();
       invoiceStore.shutDown();
       otel.close();
+    }
+  }
+
+  /**
+   * A cache that holds its entries strongly. Axon's {@code WeakReferenceCache} lets the collector
+   * clear an aggregate between two commands, which turned an expected cache hit into a second
+   * rehydration about one run in a few dozen; these tests decide hit and miss themselves.
+   */
+  private static final class StrongCache implements Cache {
+    private final Map<Object, Object> entries = new ConcurrentHashMap<>();
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K, V> V get(K key) {
+      return (V) entries.get(key);
+    }
+
+    @Override
+    public void put(Object key, Object value) {
+      entries.put(key, value);
+    }
+
+    @Override
+    public boolean putIfAbsent(Object key, Object value) {
+      return entries.putIfAbsent(key, value) == null;
+    }
+
+    @Override
+    public boolean remove(Object key) {
+      return entries.remove(key) != null;
+    }
+
+    @Override
+    public void removeAll() {
+      entries.clear();
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return entries.containsKey(key);
+    }
+
+    @Override
+    public Registration registerCacheEntryListener(EntryListener listener) {
+      return () -> true;
     }
   }
 
