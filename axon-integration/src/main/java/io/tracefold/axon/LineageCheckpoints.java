@@ -39,6 +39,7 @@ final class LineageCheckpoints {
   private final long maxAgeMillis;
   private final Clock clock;
   private final LinkedHashMap<Key, Lineage> entries = new LinkedHashMap<>(16, 0.75f, true);
+  // Guarded by the lock of entries, as entries itself.
   private final Map<Key, SpanContext> lastReconstructions;
   private long bytes;
 
@@ -65,7 +66,7 @@ final class LineageCheckpoints {
   /** Returns the span of an aggregate's latest traced reconstruction, or null. */
   @Nullable
   SpanContext lastReconstruction(String aggregateType, String aggregateId) {
-    synchronized (lastReconstructions) {
+    synchronized (entries) {
       return lastReconstructions.get(key(aggregateType, aggregateId));
     }
   }
@@ -110,45 +111,52 @@ final class LineageCheckpoints {
       return;
     }
     Key key = key(aggregateType, aggregateId);
-    put(key, lineage);
-    if (reconstruction.isSampled()) {
-      synchronized (lastReconstructions) {
+    boolean sampled = reconstruction.isSampled();
+    // One lock for both maps: a load takes it twice (get, remember), not three times.
+    synchronized (entries) {
+      if (sampled) {
         lastReconstructions.put(key, reconstruction);
       }
+      putLocked(key, lineage);
     }
   }
 
   private void put(Key key, Lineage lineage) {
     synchronized (entries) {
-      Lineage existing = entries.get(key);
-      if (existing == lineage) {
-        return; // the steady state: a load that changed nothing hands back the state it got
-      }
-      if (lineage.isEmpty()) {
-        if (existing != null) {
-          entries.remove(key);
-          bytes -= bytesOf(existing);
-        }
-        return;
-      }
-      boolean sameStream = existing != null && Objects.equals(existing.firstEventId(), lineage.firstEventId());
-      if (sameStream && existing.coveredSequence() > lineage.coveredSequence()) {
-        return;
-      }
+      putLocked(key, lineage);
+    }
+  }
+
+  /** {@link #put}, the caller holding the lock of {@code entries}. */
+  private void putLocked(Key key, Lineage lineage) {
+    Lineage existing = entries.get(key);
+    if (existing == lineage) {
+      return; // the steady state: a load that changed nothing hands back the state it got
+    }
+    if (lineage.isEmpty()) {
       if (existing != null) {
+        entries.remove(key);
         bytes -= bytesOf(existing);
       }
-      entries.put(key, lineage);
-      bytes += bytesOf(lineage);
-      if (entries.size() <= maxEntries && bytes <= maxBytes) {
-        return;
-      }
-      Iterator<Map.Entry<Key, Lineage>> eldest = entries.entrySet().iterator();
-      while ((entries.size() > maxEntries || bytes > maxBytes) && eldest.hasNext()) {
-        Map.Entry<Key, Lineage> entry = eldest.next();
-        bytes -= bytesOf(entry.getValue());
-        eldest.remove();
-      }
+      return;
+    }
+    boolean sameStream = existing != null && Objects.equals(existing.firstEventId(), lineage.firstEventId());
+    if (sameStream && existing.coveredSequence() > lineage.coveredSequence()) {
+      return;
+    }
+    if (existing != null) {
+      bytes -= bytesOf(existing);
+    }
+    entries.put(key, lineage);
+    bytes += bytesOf(lineage);
+    if (entries.size() <= maxEntries && bytes <= maxBytes) {
+      return;
+    }
+    Iterator<Map.Entry<Key, Lineage>> eldest = entries.entrySet().iterator();
+    while ((entries.size() > maxEntries || bytes > maxBytes) && eldest.hasNext()) {
+      Map.Entry<Key, Lineage> entry = eldest.next();
+      bytes -= bytesOf(entry.getValue());
+      eldest.remove();
     }
   }
 

@@ -60,6 +60,13 @@ final class ReconstructionRecorder {
   private boolean discarded;
   // Events skipped as covered: lost to this reconstruction if the lineage is discarded after them.
   private long skipped;
+  // The steady state of a load counts covered events here and hands them to the collector in bulk
+  // (flushCovered): events below coveredBelow are skipped; Long.MIN_VALUE until the first event
+  // has been checked against the anchor, and after a discard.
+  private long coveredBelow = Long.MIN_VALUE;
+  private long bulkCount;
+  private long bulkFirst;
+  private long bulkLast = -1;
 
   ReconstructionRecorder(
       Tracefold tracefold, AggregateTracing tracing, String aggregateType, String aggregateId, Lineage remembered) {
@@ -75,17 +82,23 @@ final class ReconstructionRecorder {
   void record(DomainEventMessage<?> message, boolean snapshot) {
     try {
       long sequence = message.getSequenceNumber();
-      if (started && !snapshot && !discarded && sequence < state.coveredSequence()) {
+      if (sequence < coveredBelow && !snapshot) {
         // The steady state of a load, kept small so that the JIT inlines Axon's own per-event work
         // behind it as it does without Tracefold: a covered event before the anchor's, whose
         // metadata is not even read (a lazily deserialising store never decodes it). Its
-        // identifier is not needed: the event at the covered sequence is checked below.
-        lastSequence = Math.max(lastSequence, sequence);
-        collector.skipCovered(sequence);
-        skipped++;
+        // identifier is not needed: the event at the covered sequence is checked below. Counted
+        // here, handed to the collector in bulk.
+        if (bulkCount++ == 0) {
+          bulkFirst = sequence;
+        }
+        if (sequence > bulkLast) {
+          bulkLast = sequence;
+        }
         return;
       }
+      flushCovered();
       recordOther(message, snapshot, sequence);
+      coveredBelow = started && !discarded ? state.coveredSequence() : Long.MIN_VALUE;
     } catch (RuntimeException | LinkageError e) {
       // e.g. metadata that cannot be deserialized: the load goes on, the error is counted.
       errors++;
@@ -117,6 +130,17 @@ final class ReconstructionRecorder {
       skipped++;
     } else {
       EventContexts.offer(collector, message, sequence);
+    }
+  }
+
+  /** Hands the covered events counted in bulk to the collector, in stream order. */
+  private void flushCovered() {
+    if (bulkCount > 0) {
+      collector.skipCovered(bulkFirst, bulkLast, bulkCount);
+      skipped += bulkCount;
+      lastSequence = Math.max(lastSequence, bulkLast);
+      bulkCount = 0;
+      bulkLast = -1;
     }
   }
 
@@ -171,6 +195,7 @@ final class ReconstructionRecorder {
    */
   Lineage finish(Span span, boolean seal) {
     try {
+      flushCovered();
       if (!discarded && !state.isEmpty() && Math.max(lastSequence, snapshotSequence) < state.coveredSequence()) {
         discarded = true; // the stream is shorter than the lineage claims
         state = Lineage.empty();

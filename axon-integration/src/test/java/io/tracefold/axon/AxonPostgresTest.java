@@ -81,8 +81,8 @@ class AxonPostgresTest {
           .contains(traces.toArray(new String[0]));
       assertThat(rehydration.getAttributes().get(EVENTS)).isEqualTo(7);
       assertThat(rehydration.getAttributes().get(CONTRIBUTORS)).isEqualTo(7);
-      assertThat(rehydration.getAttributes().get(CONTEXTS_MISSING)).isZero();
-      assertThat(rehydration.getAttributes().get(CONTEXTS_INVALID)).isZero();
+      assertThat(rehydration.getAttributes().get(CONTEXTS_MISSING)).isNull();
+      assertThat(rehydration.getAttributes().get(CONTEXTS_INVALID)).isNull();
       assertThat(rehydration.getLinks()).hasSize(7);
     }
   }
@@ -126,7 +126,7 @@ class AxonPostgresTest {
       assertThat(rehydration.getAttributes().get(SNAPSHOT_SEQUENCE)).isGreaterThanOrEqualTo(900);
       assertThat(rehydration.getAttributes().get(EVENTS)).isLessThan(200);
       assertThat(rehydration.getAttributes().get(CONTRIBUTORS)).isEqualTo(1051);
-      assertThat(rehydration.getAttributes().get(CONTEXTS_MISSING)).isZero();
+      assertThat(rehydration.getAttributes().get(CONTEXTS_MISSING)).isNull();
       ProvenanceGraph.Reach reach = app.assertLatestRehydrationReachesAllEvents(ORDER, app.spans());
       assertThat(reach.contributors()).hasSize(1051);
       assertThat(reach.maxHops()).as("no chain through successive snapshots").isLessThanOrEqualTo(4);
@@ -208,7 +208,7 @@ class AxonPostgresTest {
       assertThat(rehydration.getAttributes().get(SNAPSHOT_SEQUENCE)).isEqualTo(snapshotSequence);
       assertThat(rehydration.getAttributes().get(EVENTS)).isEqualTo(299 - snapshotSequence);
       assertThat(rehydration.getAttributes().get(CONTRIBUTORS)).isEqualTo(300);
-      assertThat(rehydration.getAttributes().get(CONTEXTS_MISSING)).isZero();
+      assertThat(rehydration.getAttributes().get(CONTEXTS_MISSING)).isNull();
       ProvenanceGraph.Reach reach = b.assertLatestRehydrationReachesAllEvents(ORDER, union(a, b));
       assertThat(reach.contributors()).hasSize(300);
       assertContributorsArePublishSpansOf(reach, a, b);
@@ -405,7 +405,7 @@ class AxonPostgresTest {
     SpanData rehydration = app.lastRehydration(ORDER);
     assertThat(rehydration.getAttributes().get(EVENTS)).isEqualTo(10);
     assertThat(rehydration.getAttributes().get(CONTEXTS_MISSING)).isEqualTo(6);
-    assertThat(rehydration.getAttributes().get(CONTEXTS_INVALID)).isZero();
+    assertThat(rehydration.getAttributes().get(CONTEXTS_INVALID)).isNull();
     assertThat(rehydration.getAttributes().get(CONTRIBUTORS)).isEqualTo(4);
     ProvenanceGraph.Reach reach = app.assertLatestRehydrationReachesAllEvents(ORDER, spans);
     assertThat(reach.contributors()).hasSize(4);

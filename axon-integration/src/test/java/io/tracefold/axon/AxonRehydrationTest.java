@@ -153,7 +153,8 @@ class AxonRehydrationTest {
       List<Long> lineageSpansPerLoad = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         app.send(new Order.AddItems("o-1", 3));
-        lineageSpansPerLoad.add(app.lastRehydration("o-1").getAttributes().get(io.tracefold.core.TracefoldAttributes.LINEAGE_SPANS));
+        lineageSpansPerLoad.add(java.util.Objects.requireNonNullElse(
+            app.lastRehydration("o-1").getAttributes().get(io.tracefold.core.TracefoldAttributes.LINEAGE_SPANS), 0L));
       }
       // First command after the history paid for it (1001 / 128 full nodes); after that each load
       // emits at most one new full node plus, rarely, one fold or spill node.

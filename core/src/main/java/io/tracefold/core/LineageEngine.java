@@ -28,6 +28,7 @@ import static io.tracefold.core.TracefoldAttributes.LINK_KIND_EVENT;
 import static io.tracefold.core.TracefoldAttributes.LINK_KIND_LINEAGE;
 import static io.tracefold.core.TracefoldAttributes.PROVENANCE_CORRUPT;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
@@ -259,10 +260,13 @@ final class LineageEngine {
     target.setAttribute(EVENTS, collector.events());
     target.setAttribute(CONTRIBUTORS, next == state ? state.contributors() + collector.distinct() : next.contributors());
     target.setAttribute(LINKS_DIRECT, (long) direct);
-    target.setAttribute(LINEAGE_SPANS, emitted);
-    target.setAttribute(CONTEXTS_INVALID, state.invalid() + collector.invalid());
-    target.setAttribute(CONTEXTS_MISSING, state.missing() + collector.missing());
-    target.setAttribute(CONTEXTS_UNSAMPLED, next == state ? state.unsampled() + collector.unsampled() : next.unsampled());
+    // The rest are set only when not zero (absent means 0): each attribute costs the SDK a lock, a
+    // boxed value and a map node, on every reconstruction.
+    setIfPositive(target, LINEAGE_SPANS, emitted);
+    setIfPositive(target, CONTEXTS_INVALID, state.invalid() + collector.invalid());
+    setIfPositive(target, CONTEXTS_MISSING, state.missing() + collector.missing());
+    setIfPositive(target, CONTEXTS_UNSAMPLED,
+        next == state ? state.unsampled() + collector.unsampled() : next.unsampled());
     if (state.coveredSequence() >= 0) {
       target.setAttribute(CHECKPOINT_SEQUENCE, state.coveredSequence());
     }
@@ -280,6 +284,12 @@ final class LineageEngine {
     }
     if (state.emittedAtMillis() > 0) {
       target.setAttribute(LINEAGE_AGE_MS, Math.max(0, clock.getAsLong() - state.emittedAtMillis()));
+    }
+  }
+
+  private static void setIfPositive(Span target, AttributeKey<Long> key, long value) {
+    if (value > 0) {
+      target.setAttribute(key, value);
     }
   }
 

@@ -121,6 +121,23 @@ public final class LinkCollector {
   }
 
   /**
+   * Counts {@code count} events read in one run, from sequence {@code firstSequence} to {@code
+   * lastSequence}, whose contributors are already covered by a checkpoint: the same as {@link
+   * #skipCovered(long)} for each, in one call. Nothing is counted unless {@code count > 0} and
+   * {@code firstSequence <= lastSequence}.
+   */
+  public void skipCovered(long firstSequence, long lastSequence, long count) {
+    if (count <= 0 || firstSequence > lastSequence) {
+      return;
+    }
+    countEvent(firstSequence);
+    events += count - 1;
+    if (lastSequence > this.lastSequence) {
+      this.lastSequence = lastSequence;
+    }
+  }
+
+  /**
    * Counts {@code count} events that contributed to the state but whose contexts cannot be read
    * any more (e.g. summarised by a snapshot that carries no provenance), as missing.
    */

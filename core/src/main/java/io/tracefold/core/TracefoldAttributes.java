@@ -86,20 +86,20 @@ public final class TracefoldAttributes {
   /** Reconstruction span attribute: contributors not linked at all (lossy overflow policies only). */
   public static final AttributeKey<Long> LINKS_DROPPED = AttributeKey.longKey("tracefold.links.dropped");
 
-  /** Reconstruction span attribute: lineage spans this reconstruction emitted. */
+  /** Reconstruction span attribute: lineage spans this reconstruction emitted (absent: none). */
   public static final AttributeKey<Long> LINEAGE_SPANS = AttributeKey.longKey("tracefold.lineage.spans");
 
   /** Reconstruction span attribute: the last event sequence number covered by the checkpoint used. */
   public static final AttributeKey<Long> CHECKPOINT_SEQUENCE =
       AttributeKey.longKey("tracefold.checkpoint.sequence");
 
-  /** Reconstruction span attribute: events whose trace context was present but malformed. */
+  /** Reconstruction span attribute: events whose trace context was present but malformed (absent: none). */
   public static final AttributeKey<Long> CONTEXTS_INVALID = AttributeKey.longKey("tracefold.contexts.invalid");
 
-  /** Reconstruction span attribute: events without a trace context (absent or of a wrong type). */
+  /** Reconstruction span attribute: events without a trace context, or of a wrong type (absent: none). */
   public static final AttributeKey<Long> CONTEXTS_MISSING = AttributeKey.longKey("tracefold.contexts.missing");
 
-  /** Reconstruction span attribute: distinct contributors whose span was not sampled. */
+  /** Reconstruction span attribute: distinct contributors whose span was not sampled (absent: none). */
   public static final AttributeKey<Long> CONTEXTS_UNSAMPLED =
       AttributeKey.longKey("tracefold.contexts.unsampled");
 

@@ -157,7 +157,7 @@ class LineageContributorTest {
     assertThat(repeated.getLinks().get(2).getSpanContext()).isEqualTo(state.tail().spanContext());
     assertThat(repeated.getLinks().get(2).getAttributes().get(TracefoldAttributes.LINEAGE_FIRST_SEQUENCE))
         .isEqualTo(256);
-    assertThat(repeated.getAttributes().get(TracefoldAttributes.LINEAGE_SPANS)).isZero();
+    assertThat(repeated.getAttributes().get(TracefoldAttributes.LINEAGE_SPANS)).isNull();
 
     // Fewer new contributors than a tail node is emitted for are linked beside the tail node.
     LinkCollector three = tracefold.newCollector();
@@ -172,7 +172,7 @@ class LineageContributorTest {
     assertThat(after.pendingCount()).isEqualTo(47);
     SpanData moreData = otel.getSpans().get(otel.getSpans().size() - 1);
     assertThat(moreData.getLinks()).hasSize(3 + 3);
-    assertThat(moreData.getAttributes().get(TracefoldAttributes.LINEAGE_SPANS)).isZero();
+    assertThat(moreData.getAttributes().get(TracefoldAttributes.LINEAGE_SPANS)).isNull();
   }
 
   @Test

@@ -34,6 +34,25 @@ class LinkCollectorTest {
   }
 
   @Test
+  void skipCoveredInBulk_countsAsTheSameEventsOneByOne() {
+    LinkCollector oneByOne = new LinkCollector();
+    LinkCollector bulk = new LinkCollector();
+    for (long seq = 5; seq <= 104; seq++) {
+      oneByOne.skipCovered(seq);
+    }
+    oneByOne.offer(A, null, 105, "E");
+    bulk.skipCovered(5, 104, 100);
+    bulk.offer(A, null, 105, "E");
+    bulk.skipCovered(7, 3, 2); // a reversed range counts nothing
+    bulk.skipCovered(1, 2, 0); // nor an empty one
+
+    assertThat(bulk.events()).isEqualTo(oneByOne.events()).isEqualTo(101);
+    assertThat(bulk.firstSequence()).isEqualTo(oneByOne.firstSequence()).isEqualTo(5);
+    assertThat(bulk.lastSequence()).isEqualTo(oneByOne.lastSequence()).isEqualTo(105);
+    assertThat(bulk.distinct()).isEqualTo(1);
+  }
+
+  @Test
   void offer_throwingCharSequence_isCountedInvalidNotThrown() {
     CharSequence hostile =
         new CharSequence() {

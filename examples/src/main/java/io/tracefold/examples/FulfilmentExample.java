@@ -337,8 +337,12 @@ public final class FulfilmentExample {
   }
 
   private static String attr(@Nullable SpanData span, io.opentelemetry.api.common.AttributeKey<Long> key) {
-    Long value = span == null ? null : span.getAttributes().get(key);
-    return value == null ? "?" : value.toString();
+    if (span == null) {
+      return "?";
+    }
+    Long value = span.getAttributes().get(key);
+    // Counts other than events, contributors and direct links are set only when not zero.
+    return value == null ? (key.equals(LINEAGE_SPANS) ? "0" : "?") : value.toString();
   }
 
   /** Returns the last ended span named {@code name} whose entity id is {@code id}, or null. */

@@ -126,7 +126,7 @@ class FulfilmentExampleTest {
     assertThat(rehydration).isNotNull();
     SpanData root = rehydration.root().span();
     assertThat(root.getAttributes().get(SNAPSHOT_SEQUENCE)).as("started from a deserialized snapshot").isNotNull();
-    assertThat(root.getAttributes().get(CONTEXTS_MISSING)).isZero();
+    assertThat(root.getAttributes().get(CONTEXTS_MISSING)).isNull();
     assertThat(root.getAttributes().get(CONTRIBUTORS)).isGreaterThan(128);
     assertMatchesStore(rehydration, stored, run.exported);
     assertMatchesStore(run.report.projection(), stored, run.exported);
