@@ -44,7 +44,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * two versions of the code can be compared the same way. Methods are called on their {@code @State} objects the way JMH would (params set, trial setup
  * once, iteration setup every {@value #SLICES_PER_ITERATION} slices of that method); their results
  * are folded into a value printed at the end, so no call is dead code. Environment: {@code
- * PAIRED_WARMUP_S} (default 20), {@code PAIRED_MEASURE_S} (60), {@code PAIRED_SLICE_MS} (20).
+ * PAIRED_WARMUP_S} (default 20), {@code PAIRED_MEASURE_S} (60), {@code PAIRED_SLICE_MS} (20), {@code
+ * PAIRED_FORKS} (1): JVMs per side, all in the same rotation; JVMs of one side compile the code
+ * differently (at 10,000 events, JVMs of the same side measured up to 8% apart), so a ratio of
+ * a few percent needs several.
  * Not a JMH benchmark and not part of the library.
  */
 public final class PairedRun {
@@ -71,26 +74,32 @@ public final class PairedRun {
     }
   }
 
-  private static long seconds(String name, long fallback) {
+  private static long longSetting(String name, long fallback) {
     String value = System.getenv(name);
     return value == null || value.isBlank() ? fallback : Long.parseLong(value.trim());
   }
 
   private static void coordinate(String benchmark, String[] methods, String params, String out) throws Exception {
-    long warmupNanos = seconds("PAIRED_WARMUP_S", 20) * 1_000_000_000L;
-    long measureNanos = seconds("PAIRED_MEASURE_S", 60) * 1_000_000_000L;
-    long sliceMillis = seconds("PAIRED_SLICE_MS", 20);
+    long warmupNanos = longSetting("PAIRED_WARMUP_S", 20) * 1_000_000_000L;
+    long measureNanos = longSetting("PAIRED_MEASURE_S", 60) * 1_000_000_000L;
+    long sliceMillis = longSetting("PAIRED_SLICE_MS", 20);
+    int forks = (int) longSetting("PAIRED_FORKS", 1);
+    if (forks < 1) {
+      throw new IllegalArgumentException("PAIRED_FORKS must be at least 1, was " + forks);
+    }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<Side> sides = new ArrayList<>();
-    for (String side : methods) {
-      // "method@jar": that method from another build of the benchmarks (an A/B of two versions).
-      int at = side.indexOf('@');
-      String method = at < 0 ? side : side.substring(0, at);
-      String classPath = at < 0 ? System.getProperty("java.class.path") : side.substring(at + 1);
-      ProcessBuilder builder = new ProcessBuilder(java, "-Xms1g", "-Xmx1g", "-cp", classPath,
-          PairedRun.class.getName(), "worker", benchmark, method, params);
-      builder.redirectError(ProcessBuilder.Redirect.INHERIT);
-      sides.add(new Side(side, builder.start()));
+    for (int fork = 0; fork < forks; fork++) {
+      for (String side : methods) {
+        // "method@jar": that method from another build of the benchmarks (an A/B of two versions).
+        int at = side.indexOf('@');
+        String method = at < 0 ? side : side.substring(0, at);
+        String classPath = at < 0 ? System.getProperty("java.class.path") : side.substring(at + 1);
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xms1g", "-Xmx1g", "-cp", classPath,
+            PairedRun.class.getName(), "worker", benchmark, method, params);
+        builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+        sides.add(new Side(side, builder.start()));
+      }
     }
     try {
       for (Side side : sides) {
@@ -128,36 +137,67 @@ public final class PairedRun {
     }
   }
 
+  /**
+   * Prints and appends one record per side. With several forks per side, a side's time per
+   * operation is the mean over its forks of each fork's own time per operation (each JVM compiles
+   * the code its own way: its JIT decisions weigh as one sample, whatever its throughput), and the
+   * record lists the forks' times ({@code forkNsPerOp}) to show how far JVMs of one side disagree.
+   */
   private static void report(String benchmark, String params, List<Side> sides, String out, long sliceMillis,
       long warmupS, long measureS) throws IOException {
     System.out.printf(Locale.ROOT, "%s %s%n", benchmark, params);
-    Side comparator = sides.get(0);
-    StringBuilder json = new StringBuilder();
+    Map<String, List<Side>> groups = new LinkedHashMap<>();
     for (Side side : sides) {
-      double perOp = side.nanosPerOp(-1);
+      groups.computeIfAbsent(side.method, k -> new ArrayList<>()).add(side);
+    }
+    List<Side> comparator = groups.values().iterator().next();
+    String comparatorName = comparator.get(0).method;
+    StringBuilder json = new StringBuilder();
+    for (Map.Entry<String, List<Side>> group : groups.entrySet()) {
+      List<Side> forks = group.getValue();
+      double perOp = meanNanosPerOp(forks, -1);
       double[] ratios = new double[BLOCKS];
       double[] blockNanos = new double[BLOCKS];
       for (int b = 0; b < BLOCKS; b++) {
-        blockNanos[b] = side.nanosPerOp(b);
-        ratios[b] = blockNanos[b] / comparator.nanosPerOp(b);
+        blockNanos[b] = meanNanosPerOp(forks, b);
+        ratios[b] = blockNanos[b] / meanNanosPerOp(comparator, b);
       }
       Arrays.sort(ratios);
-      double ratio = perOp / comparator.nanosPerOp(-1);
-      System.out.printf(Locale.ROOT, "  %-14s %12.3f us/op  %9d ops  ratio to %s %.3f (blocks %.3f-%.3f)%n",
-          side.method, perOp / 1000, side.ops(-1), comparator.method, ratio, ratios[0], ratios[BLOCKS - 1]);
+      double comparatorPerOp = meanNanosPerOp(comparator, -1);
+      double ratio = perOp / comparatorPerOp;
+      long ops = forks.stream().mapToLong(side -> side.ops(-1)).sum();
+      StringBuilder forkNanos = new StringBuilder();
+      double low = Double.MAX_VALUE;
+      double high = 0;
+      for (Side fork : forks) {
+        double nanos = fork.nanosPerOp(-1);
+        low = Math.min(low, nanos / comparatorPerOp);
+        high = Math.max(high, nanos / comparatorPerOp);
+        forkNanos.append(forkNanos.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.2f", nanos));
+      }
+      System.out.printf(Locale.ROOT, "  %-14s %12.3f us/op  %9d ops  ratio to %s %.3f (blocks %.3f-%.3f%s)%n",
+          group.getKey(), perOp / 1000, ops, comparatorName, ratio, ratios[0], ratios[BLOCKS - 1],
+          forks.size() > 1 ? String.format(Locale.ROOT, "; %d forks %.3f-%.3f", forks.size(), low, high) : "");
       StringBuilder blocks = new StringBuilder();
       for (double b : blockNanos) {
         blocks.append(blocks.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.2f", b));
       }
       json.append(String.format(Locale.ROOT,
           "{\"benchmark\":\"%s\",\"params\":\"%s\",\"method\":\"%s\",\"nsPerOp\":%.2f,\"ops\":%d,"
-              + "\"sliceMs\":%d,\"warmupS\":%d,\"measureS\":%d,\"blockNsPerOp\":[%s]}%n",
-          benchmark, params, side.method, perOp, side.ops(-1), sliceMillis, warmupS, measureS, blocks));
+              + "\"sliceMs\":%d,\"warmupS\":%d,\"measureS\":%d,\"blockNsPerOp\":[%s],"
+              + "\"forks\":%d,\"forkNsPerOp\":[%s]}%n",
+          benchmark, params, group.getKey(), perOp, ops, sliceMillis, warmupS, measureS, blocks,
+          forks.size(), forkNanos));
     }
     if (out != null) {
       Files.writeString(Path.of(out), json, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
     }
+  }
+
+  /** Returns the mean over {@code forks} of their time per operation in {@code block} (-1: all). */
+  private static double meanNanosPerOp(List<Side> forks, int block) {
+    return forks.stream().mapToDouble(side -> side.nanosPerOp(block)).average().orElse(Double.NaN);
   }
 
   /** One worker JVM and what it measured, per block of the measurement. */
