@@ -5,10 +5,13 @@
 # phase of the machine hits all of them alike. Writes benchmarks/results/paired.jsonl and
 # regenerates benchmarks/RESULTS.md, whose targets then use these ratios (see README.md).
 #
-#   benchmarks/paired.sh                # every pair below, about 15 minutes on 2 cores
-#   benchmarks/paired.sh 'Rehydration'  # the lines whose class matches the regex
+#   benchmarks/paired.sh                # every line below, about 25 minutes on 2 cores
+#   benchmarks/paired.sh '^axon.Rehyd'  # the lines whose class matches the regex (their earlier
+#                                       # records are replaced, the others' kept)
 #
-# Environment: PAIRED_WARMUP_S (per line; default below), PAIRED_MEASURE_S (60), PAIRED_SLICE_MS (20).
+# Environment: PAIRED_FORKS (JVMs per side, default 3: JVMs of one side compile the code their own
+# way and measured up to 8% apart), PAIRED_WARMUP_S (per line; default below), PAIRED_MEASURE_S
+# (90), PAIRED_SLICE_MS (20).
 set -euo pipefail
 
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,25 +25,38 @@ echo "Building $jar"
 mvn -B -q -ntp -Dstyle.color=never -pl benchmarks -am package -DskipTests -Dmaven.test.skip=true
 mkdir -p "$results"
 out="$results/paired.jsonl"
-: >"$out"
+touch "$out"
 : >"$results/paired.log"  # the applications' own logging
+forks="${PAIRED_FORKS:-3}"
 
 sides="plainAxon,peer,tracefold,tracefoldAA"
-# class | params | warmup seconds (shared by the four JVMs: each gets a quarter of it)
+# class | params | warmup seconds (shared by all the JVMs: with 4 sides and 3 forks each gets a
+# twelfth of it)
 runs=(
-  "axon.RehydrationBenchmark|n=10|40"
-  "axon.RehydrationBenchmark|n=1000|40"
-  "axon.RehydrationBenchmark|n=10000|40"
-  "axon.JdbcRehydrationBenchmark|n=10|80"
-  "axon.JdbcRehydrationBenchmark|n=1000|80"
-  "axon.WritePathBenchmark||40"
-  "axon.ProjectionUpdateBenchmark||40"
+  "axon.RehydrationBenchmark|n=10|90"
+  "axon.RehydrationBenchmark|n=1000|90"
+  "axon.RehydrationBenchmark|n=10000|120"
+  "axon.JdbcRehydrationBenchmark|n=10|120"
+  "axon.JdbcRehydrationBenchmark|n=1000|120"
+  "axon.WritePathBenchmark||90"
+  "axon.ProjectionUpdateBenchmark||90"
 )
 for run in "${runs[@]}"; do
   IFS='|' read -r class params warmup <<<"$run"
   [[ "$class" =~ $filter ]] || continue
-  echo "[paired] $class $params"
-  PAIRED_WARMUP_S="${PAIRED_WARMUP_S:-$warmup}" java -cp "$jar" io.tracefold.benchmarks.PairedRun \
+  echo "[paired] $class $params ($forks JVMs per side)"
+  # A line measured again replaces its earlier records; the other lines' records stay.
+  python3 - "$out" "$class" "$params" <<'PY'
+import json, sys
+path, benchmark, params = sys.argv[1:4]
+with open(path) as f:
+    kept = [l for l in f if l.strip() and not (json.loads(l)["benchmark"] == benchmark
+                                              and json.loads(l)["params"] == params)]
+with open(path, "w") as f:
+    f.writelines(kept)
+PY
+  PAIRED_FORKS="$forks" PAIRED_WARMUP_S="${PAIRED_WARMUP_S:-$warmup}" \
+    PAIRED_MEASURE_S="${PAIRED_MEASURE_S:-90}" java -cp "$jar" io.tracefold.benchmarks.PairedRun \
     "$class" "$sides" "$params" "$out" 2>>"$results/paired.log" | grep -v '^\[' \
     || { echo "paired run of $class $params failed: see $results/paired.log" >&2; exit 1; }
 done

@@ -425,16 +425,23 @@ class Ratio:
 
 class Paired:
     """A ratio from benchmarks/paired.sh: both sides in JVMs of their own, run in turn in short
-    slices; the value is the ratio of total time per operation, the range that over ten blocks."""
+    slices; the value is the ratio of time per operation (each side's mean over its forks), the
+    first range that over ten blocks, the second (with several forks) each of the subject's JVMs
+    against the comparator's mean: how far JVMs compiling the same code disagree."""
 
     def __init__(self, subject, comparator):
         self.value = subject["nsPerOp"] / comparator["nsPerOp"]
         blocks = [a / b for a, b in zip(subject["blockNsPerOp"], comparator["blockNsPerOp"]) if b]
         self.low = min(blocks, default=float("nan"))
         self.high = max(blocks, default=float("nan"))
+        forks = [f / comparator["nsPerOp"] for f in subject.get("forkNsPerOp", [])]
+        self.forks = (min(forks), max(forks)) if len(forks) > 1 else None
 
     def __str__(self):
-        return f"{fmt(self.value)} ({fmt(self.low)}–{fmt(self.high)})"
+        text = f"{fmt(self.value)} ({fmt(self.low)}–{fmt(self.high)}"
+        if self.forks:
+            text += f"; forks {fmt(self.forks[0])}–{fmt(self.forks[1])}"
+        return text + ")"
 
 
 def load_paired(results_dir):
@@ -469,15 +476,17 @@ def render_paired(simple, paired, out):
         cells = [key[1] or "—"] + [fmt(x["nsPerOp"] / 1000) for x in (plain, peer, subject)]
         cells += [str(Paired(subject, plain)), str(Paired(subject, peer)), str(Paired(peer, plain)),
                   str(Paired(twin, subject)) if twin else "—",
-                  f"{subject['warmupS']} s / {subject['measureS']} s / {subject['sliceMs']} ms"]
+                  f"{subject['warmupS']} s / {subject['measureS']} s / {subject['sliceMs']} ms"
+                  f" / {subject.get('forks', 1)}"]
         lines.append("| " + " | ".join(cells) + " |")
     if not lines:
         return
     out.append("Paired (`benchmarks/paired.sh`: each side in a JVM of its own, one running at a time, in "
-               "slices taken in turn; times per operation over the whole measurement, ranges over ten "
-               "blocks of it; the targets use these ratios):\n")
+               "slices taken in turn; times per operation over the whole measurement, the mean over a "
+               "side's JVMs (forks); ranges over ten blocks of it and, with several forks, of each "
+               "subject JVM against the comparator's mean; the targets use these ratios):\n")
     out.append("| Params | Plain us/op | Peer us/op | Tracefold us/op | Tracefold / plain | Tracefold / peer "
-               "| Peer / plain | A/A | Warmup / measured / slice |")
+               "| Peer / plain | A/A | Warmup / measured / slice / forks |")
     out.append("|---|" + "---:|" * 8)
     out += lines
     out.append("")
