@@ -31,18 +31,18 @@ forks="${PAIRED_FORKS:-3}"
 
 sides="plainAxon,peer,tracefold,tracefoldAA"
 # class | params | warmup seconds (shared by all the JVMs: with 4 sides and 3 forks each gets a
-# twelfth of it)
+# twelfth of it) | more sides (other Tracefold settings)
 runs=(
   "axon.RehydrationBenchmark|n=10|90"
   "axon.RehydrationBenchmark|n=1000|90"
   "axon.RehydrationBenchmark|n=10000|120"
   "axon.JdbcRehydrationBenchmark|n=10|120"
   "axon.JdbcRehydrationBenchmark|n=1000|120"
-  "axon.WritePathBenchmark||90"
+  "axon.WritePathBenchmark||120|tracefoldNoPublishSpans"
   "axon.ProjectionUpdateBenchmark||90"
 )
 for run in "${runs[@]}"; do
-  IFS='|' read -r class params warmup <<<"$run"
+  IFS='|' read -r class params warmup extra <<<"$run"
   [[ "$class" =~ $filter ]] || continue
   echo "[paired] $class $params ($forks JVMs per side)"
   # A line measured again replaces its earlier records; the other lines' records stay.
@@ -57,7 +57,7 @@ with open(path, "w") as f:
 PY
   PAIRED_FORKS="$forks" PAIRED_WARMUP_S="${PAIRED_WARMUP_S:-$warmup}" \
     PAIRED_MEASURE_S="${PAIRED_MEASURE_S:-90}" java -cp "$jar" io.tracefold.benchmarks.PairedRun \
-    "$class" "$sides" "$params" "$out" 2>>"$results/paired.log" | grep -v '^\[' \
+    "$class" "$sides${extra:+,$extra}" "$params" "$out" 2>>"$results/paired.log" | grep -v '^\[' \
     || { echo "paired run of $class $params failed: see $results/paired.log" >&2; exit 1; }
 done
 python3 "$bench_dir/report.py"

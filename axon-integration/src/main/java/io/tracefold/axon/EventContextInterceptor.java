@@ -17,6 +17,8 @@ import org.axonframework.tracing.SpanFactory;
  * built without Axon's event-bus span factory (as the plain {@code Configurer}'s
  * {@code configureEmbeddedEventStore} does). Events that already carry a context, because the store
  * was wired with the span factory, pass untouched, so each event has exactly one publish span.
+ * With publish spans off, an event carries the current span's context (a publish span only when no
+ * span is current).
  */
 final class EventContextInterceptor implements MessageDispatchInterceptor<EventMessage<?>> {
 
@@ -31,10 +33,12 @@ final class EventContextInterceptor implements MessageDispatchInterceptor<EventM
 
   private final Tracer tracer;
   private final SpanFactory spanFactory;
+  private final boolean eventPublishSpans;
 
-  EventContextInterceptor(Tracer tracer, SpanFactory spanFactory) {
+  EventContextInterceptor(Tracer tracer, SpanFactory spanFactory, boolean eventPublishSpans) {
     this.tracer = tracer;
     this.spanFactory = spanFactory;
+    this.eventPublishSpans = eventPublishSpans;
   }
 
   @Override
@@ -43,6 +47,9 @@ final class EventContextInterceptor implements MessageDispatchInterceptor<EventM
       try {
         if (message.getMetaData().containsKey(W3CTraceContext.TRACEPARENT)) {
           return message;
+        }
+        if (TracefoldSpanFactory.inheritsCurrentSpan(eventPublishSpans)) {
+          return spanFactory.propagateContext(message); // publish spans off: the current span's
         }
         Span publish =
             tracer

@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import org.axonframework.deadline.DeadlineMessage;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.Message;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.tracing.NoOpSpanFactory;
@@ -57,12 +59,32 @@ final class TracefoldSpanFactory implements SpanFactory {
   private final Tracer tracer;
   private final Set<String> baggageAllowlist;
   private final boolean copyMetadataAttributes;
+  private final boolean eventPublishSpans;
   private final List<SpanAttributesProvider> attributeProviders = new CopyOnWriteArrayList<>();
 
   TracefoldSpanFactory(Tracer tracer, Set<String> baggageAllowlist, boolean copyMetadataAttributes) {
+    this(tracer, baggageAllowlist, copyMetadataAttributes, true);
+  }
+
+  TracefoldSpanFactory(
+      Tracer tracer, Set<String> baggageAllowlist, boolean copyMetadataAttributes, boolean eventPublishSpans) {
     this.tracer = tracer;
     this.baggageAllowlist = baggageAllowlist;
     this.copyMetadataAttributes = copyMetadataAttributes;
+    this.eventPublishSpans = eventPublishSpans;
+  }
+
+  /** Returns whether every published event gets a publish span of its own. */
+  boolean eventPublishSpans() {
+    return eventPublishSpans;
+  }
+
+  /**
+   * Returns whether an event published now carries the current span's context instead of a
+   * publish span of its own: publish spans are off and a valid span is current.
+   */
+  static boolean inheritsCurrentSpan(boolean eventPublishSpans) {
+    return !eventPublishSpans && Span.current().getSpanContext().isValid();
   }
 
   @Override
@@ -130,6 +152,13 @@ final class TracefoldSpanFactory implements SpanFactory {
 
   private org.axonframework.tracing.Span dispatchSpan(
       Supplier<String> operationNameSupplier, Message<?> parentMessage, Message<?>... linkedSiblings) {
+    if (parentMessage instanceof EventMessage
+        && !(parentMessage instanceof DeadlineMessage)
+        && inheritsCurrentSpan(eventPublishSpans)) {
+      // The event bus's publish span (the only dispatch span of an event; deadlines keep theirs):
+      // not made, so propagateContext writes the context of the span that applied the event.
+      return NoOpSpanFactory.NoOpSpan.INSTANCE;
+    }
     SpanBuilder builder =
         tracer
             .spanBuilder(name(operationNameSupplier, parentMessage))

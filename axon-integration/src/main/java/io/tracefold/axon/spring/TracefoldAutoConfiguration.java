@@ -239,7 +239,9 @@ public final class TracefoldAutoConfiguration {
     } catch (IllegalArgumentException e) {
       throw invalid("tracefold.lineage-max-age", properties.getLineageMaxAge(), e);
     }
-    return builder.setCopyMetadataToSpanAttributes(properties.isCopyMetadataToSpanAttributes());
+    return builder
+        .setCopyMetadataToSpanAttributes(properties.isCopyMetadataToSpanAttributes())
+        .setEventPublishSpans(properties.isEventPublishSpans());
   }
 
   private static InvalidConfigurationPropertyValueException invalid(

@@ -33,6 +33,11 @@ public final class TracefoldProperties {
   private List<String> baggageAllowlist = new ArrayList<>();
   /** Whether Axon's metadata attribute provider may copy message metadata into span attributes. */
   private boolean copyMetadataToSpanAttributes;
+  /**
+   * Whether every published event gets a publish span of its own (default true); false: events
+   * carry the context of the span that applied them, usually the command handler's.
+   */
+  private boolean eventPublishSpans = true;
   /** Aggregates whose lineage state is kept in memory (default 10000; 0 disables). */
   private int checkpointCacheSize = AxonTracefold.DEFAULT_CHECKPOINT_CACHE_SIZE;
   /** Bound of the checkpoint cache's estimated memory (default 64MB). */
@@ -115,6 +120,20 @@ public final class TracefoldProperties {
   /** Sets whether message metadata may be copied into span attributes. */
   public void setCopyMetadataToSpanAttributes(boolean copyMetadataToSpanAttributes) {
     this.copyMetadataToSpanAttributes = copyMetadataToSpanAttributes;
+  }
+
+  /**
+   * Returns whether every published event gets a publish span of its own ({@code
+   * tracefold.event-publish-spans}, default true); when false, events carry the context of the
+   * span that applied them (see {@code AxonTracefold.Builder#setEventPublishSpans}).
+   */
+  public boolean isEventPublishSpans() {
+    return eventPublishSpans;
+  }
+
+  /** Sets whether every published event gets a publish span of its own. */
+  public void setEventPublishSpans(boolean eventPublishSpans) {
+    this.eventPublishSpans = eventPublishSpans;
   }
 
   /**

@@ -205,6 +205,30 @@ class TracefoldAutoConfigurationTest {
   }
 
   @Test
+  void eventPublishSpansFalse_eventsCarryTheHandlerSpanAndTheLoadReachesEachCommandOnce() {
+    ShopApplication.runner().withPropertyValues("tracefold.event-publish-spans=false").run(context -> {
+      ShopApplication.Client client = new ShopApplication.Client(context);
+      client.send(new ShopOrder.OpenOrder("s-1"));
+      client.send(new ShopOrder.AddItems("s-1", 2));
+      client.send(new ShopOrder.AddItems("s-1", 3));
+      assertThat(client.load("s-1")).isEqualTo(5);
+
+      assertThat(client.spans()).noneSatisfy(s -> assertThat(s.getName()).startsWith("EventBus.publishEvent"));
+      SpanData rehydration = client.latest("Repository.initializeState", "s-1");
+      ProvenanceGraph graph = ProvenanceGraph.of(client.spans());
+      ProvenanceGraph.Reach reach = graph.reach(rehydration);
+      assertThat(reach.dangling()).isEmpty();
+      assertThat(reach.contributors()).hasSize(3).isEqualTo(client.eventSpanKeys("s-1"));
+      // The span current when each command applied its events: the command bus's handler span for
+      // the creating command, the aggregate's handler span (Axon's Spring set-up makes one) after.
+      assertThat(reach.contributorContexts()).extracting(c -> graph.span(c).getName())
+          .containsExactlyInAnyOrder("CommandBus.handleCommand(OpenOrder)", "ShopOrder.handle(AddItems)",
+              "ShopOrder.handle(AddItems)");
+      assertThat(rehydration.getAttributes().get(CONTRIBUTORS)).isEqualTo(3);
+    });
+  }
+
+  @Test
   void configurationMetadata_describesEveryProperty() throws Exception {
     String metadata;
     try (java.io.InputStream in =
@@ -213,7 +237,7 @@ class TracefoldAutoConfigurationTest {
       metadata = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
     for (String property : List.of("enabled", "open-telemetry", "max-direct-links", "overflow-policy", "baggage-allowlist",
-        "copy-metadata-to-span-attributes", "checkpoint-cache-size", "checkpoint-cache-bytes", "lineage-max-age",
+        "copy-metadata-to-span-attributes", "event-publish-spans", "checkpoint-cache-size", "checkpoint-cache-bytes", "lineage-max-age",
         "max-pending-contributors")) {
       int at = metadata.indexOf("\"name\": \"tracefold." + property + "\"");
       assertThat(at).as(property).isNotNegative();

@@ -54,6 +54,11 @@ final class AxonApp implements AutoCloseable {
     /** Plus {@code AxonTracefold.configureModule}, with an in-memory projection lineage store. */
     TRACEFOLD,
     /**
+     * {@link #TRACEFOLD} with {@code setEventPublishSpans(false)}: events carry the command
+     * handler's context, no publish span per event.
+     */
+    TRACEFOLD_NO_PUBLISH_SPANS,
+    /**
      * Axon spans through Tracefold's span factory, and the hand-written linking of {@link
      * NaiveLinkingMetaModelFactory} instead of Tracefold's repository, model and snapshot hooks.
      */
@@ -95,9 +100,13 @@ final class AxonApp implements AutoCloseable {
               .addSpanProcessor(NoopSpanProcessor.INSTANCE)
               .build();
       sdk = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build();
-      if (tracing == Tracing.TRACEFOLD) {
+      if (tracing == Tracing.TRACEFOLD || tracing == Tracing.TRACEFOLD_NO_PUBLISH_SPANS) {
         lineageStore = new InMemoryProjectionLineageStore();
-        AxonTracefold.builder(sdk).setProjectionLineageStore(lineageStore).build().configureModule(configurer);
+        AxonTracefold.builder(sdk)
+            .setProjectionLineageStore(lineageStore)
+            .setEventPublishSpans(tracing == Tracing.TRACEFOLD)
+            .build()
+            .configureModule(configurer);
       } else if (tracing == Tracing.PEER) {
         lineageStore = null;
         OpenTelemetrySpanFactory peer =

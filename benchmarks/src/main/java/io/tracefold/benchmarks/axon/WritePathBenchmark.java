@@ -28,6 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       does nothing): the command's dispatch and handler spans, a publish span and a {@code
  *       traceparent} per event. {@code tracefoldAA} is its copy, whose ratio to it is the noise
  *       floor;
+ *   <li>{@code tracefoldNoPublishSpans}: Tracefold with {@code setEventPublishSpans(false)}: the
+ *       dispatch and handler spans only, every event carrying the handler span's context;
  *   <li>{@code peer}: the same traced by Axon's own OpenTelemetry module on the same SDK: its
  *       dispatch, handler and publish spans, the context in every event's metadata;
  *   <li>{@code baseline}: the plain application's command bus round trip to a stateless handler
@@ -102,6 +104,14 @@ public class WritePathBenchmark {
     }
   }
 
+  /** The application with Tracefold, events carrying the handler's context (no publish spans). */
+  public static class TracedNoPublishSpans extends App {
+    @Override
+    AxonApp.Tracing tracing() {
+      return AxonApp.Tracing.TRACEFOLD_NO_PUBLISH_SPANS;
+    }
+  }
+
   /** The application traced by Axon's own OpenTelemetry module (the peer). */
   public static class Peer extends App {
     @Override
@@ -125,6 +135,15 @@ public class WritePathBenchmark {
   /** Returns the new order's id, created with Tracefold. */
   @Benchmark
   public Object tracefold(Traced app) {
+    return create(app);
+  }
+
+  /**
+   * Returns the new order's id, created with Tracefold set to {@code setEventPublishSpans(false)}:
+   * two spans per command instead of twelve.
+   */
+  @Benchmark
+  public Object tracefoldNoPublishSpans(TracedNoPublishSpans app) {
     return create(app);
   }
 
