@@ -718,15 +718,6 @@ def render_sides(sides, rows, out):
         cells += [fmt_alloc(x.alloc()) for x in (a, b, row)]
         cells += [str(Ratio(row, a)), str(Ratio(row, b)), str(Ratio(b, a))]
         lines.append("| " + " | ".join(cells) + " |")
-        # Other Tracefold settings measured in the same run (e.g. tracefoldNoPublishSpans).
-        for name, variant in sorted(sides.items()):
-            if name.startswith("tracefold") and name not in ("tracefold", "tracefoldAA"):
-                cells = [f"{key[1] or '—'}, `{name}`", fmt(plain["nsPerOp"] / 1000), fmt(peer["nsPerOp"] / 1000),
-                         fmt(variant["nsPerOp"] / 1000), str(Paired(variant, plain)), str(Paired(variant, peer)),
-                         str(Paired(peer, plain)), "—",
-                         f"{variant['warmupS']} s / {variant['measureS']} s / {variant['sliceMs']} ms"
-                         f" / {variant.get('forks', 1)}"]
-                lines.append("| " + " | ".join(cells) + " |")
     if not lines:
         return
     out.append(f"Side by side (medians; ratios per round as above): plain = `{plain}`, peer = `{peer}` "
