@@ -96,13 +96,18 @@ final class ReconstructionRecorder {
         }
         return;
       }
-      flushCovered();
-      recordOther(message, snapshot, sequence);
-      coveredBelow = started && !discarded ? state.coveredSequence() : Long.MIN_VALUE;
+      recordSlow(message, snapshot, sequence);
     } catch (RuntimeException | LinkageError e) {
       // e.g. metadata that cannot be deserialized: the load goes on, the error is counted.
       errors++;
     }
+  }
+
+  /** Every message but a covered event's: out of the small path the JIT inlines per event. */
+  private void recordSlow(DomainEventMessage<?> message, boolean snapshot, long sequence) {
+    flushCovered();
+    recordOther(message, snapshot, sequence);
+    coveredBelow = started && !discarded ? state.coveredSequence() : Long.MIN_VALUE;
   }
 
   private void recordOther(DomainEventMessage<?> message, boolean snapshot, long sequence) {

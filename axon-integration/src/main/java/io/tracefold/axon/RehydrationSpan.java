@@ -42,16 +42,22 @@ final class RehydrationSpan extends ForwardingSpan {
    * on every call).
    */
   void record(AggregateTracing tracing, DomainEventMessage<?> message, Set<Class<?>> snapshotTypes) {
+    // Kept small: the JIT inlines this into Axon's per-event loop, whose own calls it must still
+    // inline (a large body here left Axon's getIdentifier call per event out of line).
     ReconstructionRecorder current = recorder;
     if (current == null) {
-      // First message: the initializeState span is current in the OpenTelemetry context now.
-      otelSpan = io.opentelemetry.api.trace.Span.current();
-      current = rehydration.newRecorder(tracing, aggregateType, aggregateId);
-      recorder = current;
-      current.record(message, snapshotTypes.contains(message.getPayloadType()));
+      recordFirst(tracing, message, snapshotTypes);
       return;
     }
     current.record(message, false);
+  }
+
+  private void recordFirst(AggregateTracing tracing, DomainEventMessage<?> message, Set<Class<?>> snapshotTypes) {
+    // First message: the initializeState span is current in the OpenTelemetry context now.
+    otelSpan = io.opentelemetry.api.trace.Span.current();
+    ReconstructionRecorder current = rehydration.newRecorder(tracing, aggregateType, aggregateId);
+    recorder = current;
+    current.record(message, snapshotTypes.contains(message.getPayloadType()));
   }
 
   @Override
