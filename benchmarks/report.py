@@ -66,55 +66,54 @@ PARSE_FIX = (
 
 # What would close the Axon targets (from JFR profiles of the benchmarks; see NOTES below).
 REHYDRATION_SMALL_FIX = (
-    "Paired run: about 0.9 us per load over the peer. In the steady state a load of 10 events "
-    "links one span (the tail node) and reads no event's metadata; what remains is fixed per "
-    "load. An A/B paired run without the nine count attributes of the initializeState span was "
-    "0.935 of this code (1.095x peer, 1.48x plain): they are about 0.4 us (the SDK takes a lock "
-    "and allocates a map node for each). Omitting the four that are zero in the steady state "
-    "saves about half of that, not enough alone, and changes what the span says (absent instead "
-    "of 0); the rest is the entity attributes, the recorder and span wrappers and three "
-    "synchronized checkpoint-map operations per load.")
+    "Paired run (3 JVMs per side): about 0.7 us per load over the peer, fixed per load. In the "
+    "steady state a load of 10 events skips every event unread and links one span (the tail node "
+    "the first sampled load emitted over the 10 contributors). What remains: the entity and count "
+    "attributes (zero counts are now left off, absent meaning 0: A/B 0.947 of before with the lock "
+    "change below), the two span wrappers and their thread-locals, the recorder, and the checkpoint "
+    "lock, taken twice per load (three times before). A JFR profile shows no single Tracefold hot "
+    "spot. What would close it: fewer attributes on the span (each costs the SDK a lock, a boxed "
+    "value and a map entry), e.g. the entity attributes set on the span builder before start.")
 REHYDRATION_PENDING_FIX = (
-    "Paired run: about 13 us per load over the peer at 1,000 events and 230 us at 10,000, i.e. 13 "
-    "to 23 ns per replayed event, while a steady-state load links only the peaks and the tail "
-    "node (8 and 79 links) and reads no covered event's metadata: the gap grows with the events, "
-    "not the links. An A/B paired run at n = 10,000 put it in Tracefold's per-event hook: without "
-    "it 0.91 of this code; keeping it but without the covered path's four counter writes 0.96 "
-    "(about 8 ns per event), the rest in the call chain from the model wrapper to the recorder; "
-    "skipping the thread-local lookup per event measured no gain. What would close it: count "
-    "covered events in bulk (their sequence range, once per load) and a shorter call chain.")
+    "Paired run (3 JVMs per side): 1,000 events met (1.01x peer, 1.00x plain); at 10,000 the gap "
+    "is about 20 ns per replayed event though a steady-state load allocates as much as plain Axon "
+    "(+7 KB of link records) and reads no covered event's metadata. JFR shows it inside Axon's own "
+    "replay loop (AnnotatedAggregate.publish), into which the JIT inlines Tracefold's per-event "
+    "hook: with the hook's first-message and slow paths moved out of line (A/B, 3 JVMs per side: "
+    "0.965 of before) and covered events counted in bulk, what remains is the thread-local lookup "
+    "and the call chain. What would close it: no per-event hook at all in the steady state (the "
+    "event stream wrapped per load instead of the shared aggregate model consulted per event), "
+    "which needs a hook on the event store or the repository that Axon's configuration does not "
+    "offer without replacing the user's component.")
 REHYDRATION_ALLOC_FIX = (
     "The SDK's link records (24 B each plus the list's growth) are the floor of linking directly; "
     "since the tail node a steady-state load links 1, 8 and 79 spans at n = 10, 1,000 and 10,000. "
     "Tracefold's own per-load allocation in the steady state does not depend on n.")
 JDBC_FIX = (
-    "Paired run: 1.02 and 1.04 of plain, with the A/A pair 1.00 and 0.97 apart: the limit is "
-    "inside this machine's noise for a load that reads from PostgreSQL. A steady-state load reads "
-    "no covered event's metadata (the JSON of metadata is never deserialised for provenance), so "
-    "what remains is the same constant as in memory: the spans and the links to the peaks and the "
-    "tail node.")
+    "Paired run (3 JVMs per side, each with its own embedded PostgreSQL): 1.03x plain at 1,000 "
+    "events with the peer at 1.02x; at 10 events 1.07x with the forks 1.02-1.15 and the A/A copy "
+    "1.09x: each JVM's own database makes a load's 0.5 ms vary more than the limit. A steady-state "
+    "load reads no covered event's metadata (never deserialised for provenance), so what remains "
+    "is the in-memory constant (about 0.7 us) on a 500 us load; the limit sits inside this "
+    "machine's noise for a load that reads from PostgreSQL.")
 PROJECTION_FIX = (
-    "Paired run: the peer alone is 1.77x plain here (a process span per event, plus the publish "
-    "span both traced sides have), so 2.0x would leave Tracefold about 0.7 us over the peer; it "
-    "spends about 3.3 us. Its update is one span too (it takes over the processor's span), but a "
-    "root one linked to the event (a new trace id, where the peer's child reuses the event's), "
-    "renamed, with the entity attributes and about ten count attributes; the entity's lineage is "
-    "read and written in the unit of work; the span links the event, the forest peaks (2 to 5), "
-    "the tail node and up to 7 pending contributors; every 8th update emits a tail node over "
-    "about 64 pending contributors and every 128th a full node. Closing it is a change of the "
-    "provenance model, not an optimisation: link the entity's previous update span instead of its "
-    "lineage (one hop per update, broken by any unsampled update), or drop the summary counts "
-    "from the update span.")
+    "Paired run (3 JVMs per side): the peer alone is 1.86x plain here (a process span per event), "
+    "so 2.0x would leave Tracefold about 0.4 us over the peer; it spends about 3 us. Its update is "
+    "one span too (it takes over the processor's span), but a root one linked to the event, "
+    "renamed, with entity and count attributes; the entity's lineage is read and written in the "
+    "unit of work; the span links the event, the forest peaks (2 to 5), the tail node and up to 7 "
+    "pending contributors, each made into a SpanContext and link attributes again per update (a "
+    "JFR profile puts 10% of the update there and 10% in emitting the tail node every 8th update "
+    "and a full node every 128th). Caching the materialised contributors would break the 48 bytes "
+    "per pending contributor. Closing it is a change of the provenance model: link the entity's "
+    "previous update span instead of its lineage (linear depth, broken by any unsampled update).")
 WRITE_FIX = (
-    "Paired run: the peer is 1.97x plain and Tracefold 0.86x the peer. Both traced sides start 12 "
-    "spans per command: dispatch, handler and one publish span per event, whose context the event "
-    "carries (the span a reconstruction links). Tracefold caches span names per (operation, "
-    "payload type), copies no metadata into attributes and merges the context into the metadata "
-    "in one copy. 1.5x plain leaves about 0.55 us per span, the SDK's own cost of one (ids, "
-    "clock, attribute map) included; closing it means fewer spans: each event carrying the "
-    "context of the command's handler span instead of a publish span of its own (a reconstruction "
-    "then links one span per command rather than per event, and traces show no per-event span), a "
-    "change of what an event's context points to.")
+    "Paired run (3 JVMs per side): the peer is 2.03x plain, Tracefold 0.90x the peer (1.82x plain; "
+    "its A/A copy 1.73x): both start 12 spans per command, dispatch, handler and one publish span "
+    "per event. With setEventPublishSpans(false) (tracefoldNoPublishSpans, same run) events carry "
+    "the handler span's context and no publish span is made: 1.47x plain, 0.73x the peer, target "
+    "met. It is a setting, not the default: the default keeps one span per event, as Axon's own "
+    "module does, and a reconstruction then links per event rather than per command.")
 
 TARGETS = [
     {
