@@ -106,8 +106,12 @@ final class ReconstructionRecorder {
   /** Every message but a covered event's: out of the small path the JIT inlines per event. */
   private void recordSlow(DomainEventMessage<?> message, boolean snapshot, long sequence) {
     flushCovered();
-    recordOther(message, snapshot, sequence);
-    coveredBelow = started && !discarded ? state.coveredSequence() : Long.MIN_VALUE;
+    try {
+      recordOther(message, snapshot, sequence);
+    } finally {
+      // Also after a failure: the fast path then follows the state as recordOther left it.
+      coveredBelow = started && !discarded ? state.coveredSequence() : Long.MIN_VALUE;
+    }
   }
 
   private void recordOther(DomainEventMessage<?> message, boolean snapshot, long sequence) {
