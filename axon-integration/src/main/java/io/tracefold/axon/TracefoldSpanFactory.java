@@ -62,10 +62,6 @@ final class TracefoldSpanFactory implements SpanFactory {
   private final boolean eventPublishSpans;
   private final List<SpanAttributesProvider> attributeProviders = new CopyOnWriteArrayList<>();
 
-  TracefoldSpanFactory(Tracer tracer, Set<String> baggageAllowlist, boolean copyMetadataAttributes) {
-    this(tracer, baggageAllowlist, copyMetadataAttributes, true);
-  }
-
   TracefoldSpanFactory(
       Tracer tracer, Set<String> baggageAllowlist, boolean copyMetadataAttributes, boolean eventPublishSpans) {
     this.tracer = tracer;

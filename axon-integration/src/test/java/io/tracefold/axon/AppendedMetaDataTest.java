@@ -89,7 +89,7 @@ class AppendedMetaDataTest {
   @Test
   void propagateContext_currentSpanWithTraceState_writesTraceparentAndTracestate() {
     TracefoldSpanFactory factory =
-        new TracefoldSpanFactory(SdkTracerProvider.builder().build().get("test"), Set.of(), false);
+        new TracefoldSpanFactory(SdkTracerProvider.builder().build().get("test"), Set.of(), false, true);
     SpanContext context =
         SpanContext.create(
             "0af7651916cd43dd8448eb211c80319c",
