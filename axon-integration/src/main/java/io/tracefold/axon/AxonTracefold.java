@@ -193,7 +193,10 @@ public final class AxonTracefold implements ConfigurerModule {
   /**
    * Returns the event-bus dispatch interceptor that gives an event its publish span and context
    * when the event store was built without Axon's event-bus span factory; events that already
-   * carry a context pass untouched. Register it on the {@code EventBus}.
+   * carry a context pass untouched. Register it on the {@code EventBus}. Axon runs it when the root
+   * unit of work prepares its commit, so an event's context (or its publish span's parent) is the
+   * span current then, not necessarily the one that applied the event (see
+   * {@link Builder#setEventPublishSpans}).
    */
   public MessageDispatchInterceptor<EventMessage<?>> eventDispatchInterceptor() {
     return new EventContextInterceptor(tracefold.getTracer(), spanFactory, spanFactory.eventPublishSpans());
@@ -326,6 +329,14 @@ public final class AxonTracefold implements ConfigurerModule {
      * ten events: two spans instead of twelve). Provenance stays exact, at the grain of the span:
      * a reconstruction links the handler span of each command that contributed (once, with the
      * sequence of its first event) and counts events and contributors (distinct spans) apart.
+     *
+     * <p>"The span that applied it" is exact when the event store is built with Axon's event-bus
+     * span factory ({@code EmbeddedEventStore.builder().spanFactory(config.getComponent(
+     * EventBusSpanFactory.class))}; Spring Boot's auto-configuration does). A store built without
+     * it (the plain {@code Configurer#configureEmbeddedEventStore}) gets contexts from
+     * {@link #eventDispatchInterceptor()}, which Axon runs when the root unit of work prepares its
+     * commit: events then carry the span current at that moment (the root command's handling span),
+     * also those applied by nested commands, whichever this setting says.
      */
     public Builder setEventPublishSpans(boolean publishSpans) {
       this.eventPublishSpans = publishSpans;

@@ -39,7 +39,9 @@ final class LineageCheckpoints {
   private final long maxAgeMillis;
   private final Clock clock;
   private final LinkedHashMap<Key, Lineage> entries = new LinkedHashMap<>(16, 0.75f, true);
-  // Guarded by the lock of entries, as entries itself.
+  // Guarded by the lock of entries, as entries itself. Bounded by maxEntries on its own and kept
+  // when a checkpoint is evicted, aged out or discarded: it names the exported span that built the
+  // aggregate instance Axon's cache may still hold, which a cache hit links whatever the lineage.
   private final Map<Key, SpanContext> lastReconstructions;
   private long bytes;
 

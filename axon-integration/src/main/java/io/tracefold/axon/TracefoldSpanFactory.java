@@ -77,10 +77,15 @@ final class TracefoldSpanFactory implements SpanFactory {
 
   /**
    * Returns whether an event published now carries the current span's context instead of a
-   * publish span of its own: publish spans are off and a valid span is current.
+   * publish span of its own: publish spans are off and a valid span of this process is current
+   * (a merely extracted remote context is another service's span: the event then gets its own).
    */
   static boolean inheritsCurrentSpan(boolean eventPublishSpans) {
-    return !eventPublishSpans && Span.current().getSpanContext().isValid();
+    if (eventPublishSpans) {
+      return false;
+    }
+    SpanContext current = Span.current().getSpanContext();
+    return current.isValid() && !current.isRemote();
   }
 
   @Override

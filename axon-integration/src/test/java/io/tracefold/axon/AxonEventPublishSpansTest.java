@@ -7,7 +7,12 @@ import static io.tracefold.core.TracefoldAttributes.EVENTS;
 import static io.tracefold.core.TracefoldAttributes.EVENT_SEQUENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.tracefold.core.internal.ParsedTraceparent;
@@ -157,6 +162,35 @@ class AxonEventPublishSpansTest {
         assertThat(app.spans()).filteredOn(s -> s.getSpanId().equals(context.getSpanId()))
             .singleElement()
             .satisfies(s -> assertThat(s.getName()).isEqualTo(PUBLISH + "(NoteAttached)"));
+      });
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void publishSpansOff_onlyARemoteContextCurrent_eventGetsAPublishSpanOfThisProcess(boolean storeWiredWithSpanFactory) {
+    InMemoryEventStorageEngine engine = new InMemoryEventStorageEngine();
+    try (AxonTestApp app = AxonTestApp.start(
+        engine, b -> b.setEventPublishSpans(false), storeWiredWithSpanFactory ? wiredStore(engine) : c -> {})) {
+      List<EventMessage<?>> published = new java.util.ArrayList<>();
+      app.config.eventBus().subscribe(published::addAll);
+      // An extracted context of another service (as a propagator leaves it before any server span).
+      SpanContext remote = SpanContext.createFromRemoteParent(
+          "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", TraceFlags.getSampled(), TraceState.getDefault());
+      try (Scope ignored = Context.root().with(Span.wrap(remote)).makeCurrent()) {
+        app.config.eventBus().publish(GenericEventMessage.asEventMessage(new Order.NoteAttached("o-9", "n")));
+      }
+
+      assertThat(published).singleElement().satisfies(e -> {
+        SpanContext context = context(e);
+        assertThat(context.getSpanId()).isNotEqualTo(remote.getSpanId());
+        assertThat(context.getTraceId()).isEqualTo(remote.getTraceId());
+        assertThat(app.spans()).filteredOn(s -> s.getSpanId().equals(context.getSpanId()))
+            .singleElement()
+            .satisfies(s -> {
+              assertThat(s.getName()).isEqualTo(PUBLISH + "(NoteAttached)");
+              assertThat(s.getParentSpanId()).isEqualTo(remote.getSpanId());
+            });
       });
     }
   }

@@ -105,9 +105,10 @@ public final class Tracefold {
    * (up to half the budget) are always linked directly.
    *
    * <p>Attributes set on {@code reconstruction}: {@link TracefoldAttributes#EVENTS},
-   * {@link TracefoldAttributes#CONTRIBUTORS}, {@link TracefoldAttributes#LINKS_DIRECT},
-   * {@link TracefoldAttributes#LINEAGE_SPANS}, the {@code CONTEXTS_*} counts, and when they apply
-   * {@link TracefoldAttributes#CHECKPOINT_SEQUENCE}, {@link TracefoldAttributes#LINKS_UNLINKED},
+   * {@link TracefoldAttributes#CONTRIBUTORS}, {@link TracefoldAttributes#LINKS_DIRECT}, and when
+   * they apply (a count only when not zero) {@link TracefoldAttributes#LINEAGE_SPANS}, the
+   * {@code CONTEXTS_*} counts, {@link TracefoldAttributes#CHECKPOINT_SEQUENCE},
+   * {@link TracefoldAttributes#LINKS_UNLINKED},
    * {@link TracefoldAttributes#LINEAGE_UNEXPORTED}, {@link TracefoldAttributes#LINEAGE_AGE_MS}.
    * Lossy policies link directly only, set {@link TracefoldAttributes#LINKS_DROPPED} and keep no
    * lineage. The returned lineage keeps {@code state}'s anchor: anchor it with
