@@ -67,6 +67,7 @@ public final class Lineage {
   private final long corrupt;
   private final long dropped;
   private final long emittedAtMillis;
+  // Anchor forms (anchorId), or as decode admits them: always encodable text, never empty.
   private final @Nullable String firstEventId;
   private final @Nullable String lastEventId;
   // A level-0 lineage span over the first tail.contributors() pending contributors (exported), so
@@ -237,7 +238,10 @@ public final class Lineage {
    */
   public Lineage anchoredTo(@Nullable String firstEventId, @Nullable String lastEventId) {
     String first = this.firstEventId != null ? this.firstEventId : anchorId(firstEventId);
-    String last = anchorId(lastEventId);
+    // The steady state anchors to the same last event again: its anchor form is known.
+    String last = this.lastEventId != null && this.lastEventId.equals(lastEventId) && isKeptAsIs(this.lastEventId)
+        ? this.lastEventId
+        : anchorId(lastEventId);
     if (Objects.equals(first, this.firstEventId) && Objects.equals(last, this.lastEventId)) {
       return this;
     }
@@ -251,7 +255,26 @@ public final class Lineage {
    * (null), else when the identifier's {@link #anchorId anchor form} equals it.
    */
   public static boolean anchorMatches(@Nullable String anchor, @Nullable String eventId) {
-    return anchor == null || anchor.equals(anchorId(eventId));
+    if (anchor == null) {
+      return true;
+    }
+    if (eventId == null) {
+      return false;
+    }
+    if (isKeptAsIs(anchor)) {
+      // Only that same identifier has this anchor form: no scan of the identifier.
+      return anchor.equals(eventId);
+    }
+    return anchor.equals(anchorId(eventId));
+  }
+
+  /**
+   * Returns whether an anchor is an identifier kept as it is, not a digest: an anchor is always
+   * encodable text (as {@link #anchorId} makes it and {@link #decode} admits it), so this needs no
+   * scan of its characters.
+   */
+  private static boolean isKeptAsIs(String anchor) {
+    return !anchor.isEmpty() && anchor.charAt(0) != '#' && anchor.length() <= MAX_ANCHOR_ID_LENGTH;
   }
 
   /**
