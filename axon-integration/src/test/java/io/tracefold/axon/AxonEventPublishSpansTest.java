@@ -195,6 +195,48 @@ class AxonEventPublishSpansTest {
     }
   }
 
+  /** A command whose handler sends two nested commands in its own unit of work. */
+  record PlaceTwo(String first, String second) {}
+
+  /**
+   * Nested commands: with the store wired with the event-bus span factory, each event carries the
+   * span of the nested command that applied it; with the plain {@code configureEmbeddedEventStore}
+   * Tracefold's fallback interceptor runs when the root unit of work commits, so every event
+   * carries the root command's span (documented on {@code setEventPublishSpans}).
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void publishSpansOff_nestedCommands_exactWithTheWiredStore_rootSpanWithTheFallback(boolean storeWiredWithSpanFactory) {
+    InMemoryEventStorageEngine engine = new InMemoryEventStorageEngine();
+    Consumer<Configurer> nested = configurer -> configurer.registerCommandHandler(c -> new Object() {
+      @org.axonframework.commandhandling.CommandHandler
+      void handle(PlaceTwo command) {
+        c.commandGateway().sendAndWait(new Order.PlaceOrder(command.first()));
+        c.commandGateway().sendAndWait(new Order.PlaceOrder(command.second()));
+      }
+    });
+    Consumer<Configurer> extra = storeWiredWithSpanFactory ? wiredStore(engine).andThen(nested) : nested;
+    try (AxonTestApp app = AxonTestApp.start(engine, b -> b.setEventPublishSpans(false), extra)) {
+      app.send(new PlaceTwo("o-a", "o-b"));
+
+      SpanContext a = context(app.storedEvents("o-a").get(0));
+      SpanContext b = context(app.storedEvents("o-b").get(0));
+      Map<String, SpanData> byId = app.spans().stream().collect(Collectors.toMap(SpanData::getSpanId, s -> s));
+      assertThat(byId).containsKeys(a.getSpanId(), b.getSpanId());
+      if (storeWiredWithSpanFactory) {
+        assertThat(byId.get(a.getSpanId()).getName()).isEqualTo(HANDLE + "(PlaceOrder)");
+        assertThat(byId.get(b.getSpanId()).getName()).isEqualTo(HANDLE + "(PlaceOrder)");
+        assertThat(a.getSpanId()).isNotEqualTo(b.getSpanId());
+      } else {
+        assertThat(byId.get(a.getSpanId()).getName()).isEqualTo(HANDLE + "(PlaceTwo)");
+        assertThat(b.getSpanId()).isEqualTo(a.getSpanId());
+      }
+      // Either way the span exists and was exported: a rehydration reaches it.
+      app.load("o-a");
+      app.assertLatestRehydrationReachesAllEvents("o-a", app.spans());
+    }
+  }
+
   @Test
   void publishSpansOn_default_everyEventHasAPublishSpanOfItsOwn() {
     try (AxonTestApp app = AxonTestApp.start(new InMemoryEventStorageEngine())) {
