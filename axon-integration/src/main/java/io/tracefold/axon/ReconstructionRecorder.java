@@ -118,7 +118,19 @@ final class ReconstructionRecorder {
     boolean first = !started;
     started = true;
     if (snapshot) {
-      recordSnapshot(sequence, message.getMetaData());
+      snapshotSequence = sequence;
+      MetaData metaData;
+      try {
+        metaData = message.getMetaData();
+      } catch (RuntimeException | LinkageError e) {
+        // Unreadable (e.g. a metadata class since removed): Axon never reads it, the load goes on.
+        // The history the snapshot summarises is then counted missing, never silently covered.
+        errors++;
+        unusedCorrupt++;
+        collector.addMissing(sequence - Math.max(state.coveredSequence(), -1));
+        return;
+      }
+      recordSnapshot(sequence, metaData);
       return;
     }
     String id = message.getIdentifier();
@@ -161,7 +173,6 @@ final class ReconstructionRecorder {
   }
 
   private void recordSnapshot(long sequence, MetaData metaData) {
-    snapshotSequence = sequence;
     SpanContext span = EventContexts.spanContext(metaData.get(SNAPSHOT_SPAN_KEY), null);
     snapshotSpan = span != null && span.isSampled() ? span : null;
     Lineage handedOver = tracing.limits().getOverflowPolicy().isLossy()
@@ -196,15 +207,45 @@ final class ReconstructionRecorder {
   }
 
   /**
+   * A reconstruction that failed part-way (a throwing handler, upcaster or store): links what the
+   * lineage it started from and the events read so far reach, and returns that lineage unchanged
+   * (empty if the stream proved foreign): a part of the stream proves nothing about the rest, and
+   * no aggregate was built from it.
+   */
+  private Lineage finishIncomplete(Span span) {
+    if (span.isRecording()) {
+      span.setAttribute(ENTITY_TYPE, aggregateType);
+      span.setAttribute(ENTITY_ID, AggregateTracing.boundedId(aggregateId));
+      if (errors > 0) {
+        span.setAttribute(ERRORS, errors);
+      }
+      if (discarded) {
+        span.setAttribute(LINEAGE_DISCARDED, true);
+      }
+    }
+    if (discarded && skipped > 0) {
+      collector.addMissing(skipped);
+    }
+    tracefold.link(span, collector, state, tracing.reconstructionOptions(false, 0));
+    releaseCollector();
+    return state;
+  }
+
+  /**
    * Records the stream, links {@code span} to every contributor and returns the lineage to
    * remember (the empty lineage when the remembered one proved foreign after covered events were
    * skipped: the next reconstruction then reads everything again).
    *
    * @param seal whether the lineage must hand everything on as peaks (snapshots)
+   * @param complete whether the whole stream was read; a load that failed part-way (a throwing
+   *     handler, upcaster or store) is no sign of a shorter stream: its lineage is kept as it was
    */
-  Lineage finish(Span span, boolean seal) {
+  Lineage finish(Span span, boolean seal, boolean complete) {
     try {
       flushCovered();
+      if (!complete) {
+        return finishIncomplete(span);
+      }
       if (!discarded && !state.isEmpty() && Math.max(lastSequence, snapshotSequence) < state.coveredSequence()) {
         discarded = true; // the stream is shorter than the lineage claims
         state = Lineage.empty();

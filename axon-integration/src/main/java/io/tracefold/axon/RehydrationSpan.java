@@ -22,6 +22,7 @@ final class RehydrationSpan extends ForwardingSpan {
   private final RehydrationSpanFactory rehydration;
   private @Nullable ReconstructionRecorder recorder;
   private io.opentelemetry.api.trace.Span otelSpan = io.opentelemetry.api.trace.Span.getInvalid();
+  private boolean failed;
 
   RehydrationSpan(Span delegate, String aggregateType, String aggregateId, RehydrationSpanFactory rehydration) {
     super(delegate);
@@ -74,12 +75,22 @@ final class RehydrationSpan extends ForwardingSpan {
   }
 
   @Override
+  public org.axonframework.tracing.Span recordException(Throwable t) {
+    failed = true; // Axon's runSupplier reports the load's own failure here before end()
+    return super.recordException(t);
+  }
+
+  @Override
   public void end() {
     ReconstructionRecorder current = recorder;
     if (current != null) {
       try {
-        Lineage next = current.finish(otelSpan, false);
-        rehydration.remember(aggregateType, aggregateId, next, otelSpan.getSpanContext());
+        Lineage next = current.finish(otelSpan, false, !failed);
+        if (!failed) {
+          rehydration.remember(aggregateType, aggregateId, next, otelSpan.getSpanContext());
+        } else if (next.isEmpty()) {
+          rehydration.forget(aggregateType, aggregateId); // the stream proved foreign before failing
+        }
       } catch (RuntimeException | LinkageError e) {
         // Fail open: the load goes on (finish() counts its own errors on the span).
       }

@@ -43,6 +43,10 @@ final class RehydrationSpanFactory implements RepositorySpanFactory {
         tracefold, tracing, aggregateType, aggregateId, checkpoints.get(aggregateType, aggregateId));
   }
 
+  void forget(String aggregateType, String aggregateId) {
+    checkpoints.put(aggregateType, aggregateId, Lineage.empty());
+  }
+
   void remember(String aggregateType, String aggregateId, Lineage lineage, SpanContext reconstruction) {
     checkpoints.remember(aggregateType, aggregateId, lineage, reconstruction);
   }

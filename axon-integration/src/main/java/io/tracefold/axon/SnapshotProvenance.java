@@ -55,7 +55,7 @@ final class SnapshotProvenance {
     }
     try {
       Span span = Span.current();
-      Lineage sealed = recorder.finish(span, true);
+      Lineage sealed = recorder.finish(span, true, true);
       if (sealed.isEmpty()) {
         return snapshot;
       }

@@ -28,8 +28,13 @@ public final class StoredEvents {
 
   /** Returns the graph keys of the spans named by the stored events' {@code traceparent}s. */
   public static Set<String> spanKeys(EventStorageEngine engine, String aggregateId) {
+    return spanKeys(of(engine, aggregateId));
+  }
+
+  /** Returns the graph keys of the spans named by these events' {@code traceparent}s. */
+  public static Set<String> spanKeys(List<DomainEventMessage<?>> events) {
     Set<String> keys = new LinkedHashSet<>();
-    for (DomainEventMessage<?> event : of(engine, aggregateId)) {
+    for (DomainEventMessage<?> event : events) {
       Object traceparent = event.getMetaData().get(W3CTraceContext.TRACEPARENT);
       ParsedTraceparent parsed = new ParsedTraceparent();
       if (traceparent instanceof CharSequence && W3CTraceContext.parseTraceparent((CharSequence) traceparent, parsed)) {
