@@ -335,8 +335,9 @@ public final class AxonTracefold implements ConfigurerModule {
      * EventBusSpanFactory.class))}; Spring Boot's auto-configuration does). A store built without
      * it (the plain {@code Configurer#configureEmbeddedEventStore}) gets contexts from
      * {@link #eventDispatchInterceptor()}, which Axon runs when the root unit of work prepares its
-     * commit: events then carry the span current at that moment (the root command's handling span),
-     * also those applied by nested commands, whichever this setting says.
+     * commit: events then carry the span current at that moment, whichever this setting says: the
+     * root command's handling span (also for events of nested commands), or, for commands an event
+     * processor's handler sends, the processor's batch span.
      */
     public Builder setEventPublishSpans(boolean publishSpans) {
       this.eventPublishSpans = publishSpans;

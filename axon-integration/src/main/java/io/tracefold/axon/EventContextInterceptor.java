@@ -19,8 +19,9 @@ import org.axonframework.tracing.SpanFactory;
  * was wired with the span factory, pass untouched, so each event has exactly one publish span.
  * With publish spans off, an event carries the current span's context (a publish span only when no
  * span of this process is current). Axon runs dispatch interceptors of a unit of work's events when
- * its root prepares the commit: the current span is then the root command's, also for events of
- * nested commands (documented on {@code AxonTracefold.Builder#setEventPublishSpans}).
+ * its root prepares the commit: the current span is then the root command's (also for events of
+ * nested commands), or an event processor's batch span for commands its handlers send (documented
+ * on {@code AxonTracefold.Builder#setEventPublishSpans}).
  */
 final class EventContextInterceptor implements MessageDispatchInterceptor<EventMessage<?>> {
 

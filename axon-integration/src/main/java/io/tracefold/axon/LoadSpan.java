@@ -71,7 +71,11 @@ final class LoadSpan extends ForwardingSpan {
   @Override
   public SpanScope makeCurrent() {
     SpanScope scope = super.makeCurrent();
-    otelSpan = io.opentelemetry.api.trace.Span.current();
+    try {
+      otelSpan = io.opentelemetry.api.trace.Span.current();
+    } catch (RuntimeException | LinkageError e) {
+      Guard.failed(e, "read the current span"); // the scope opened above is still closed below
+    }
     LoadSpan previous = CURRENT.get();
     CURRENT.set(this);
     return () -> {

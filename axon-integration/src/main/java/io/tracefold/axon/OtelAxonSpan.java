@@ -43,7 +43,22 @@ final class OtelAxonSpan implements org.axonframework.tracing.Span {
     if (current == null) {
       return () -> {};
     }
-    return makeCurrent(Context.current().with(current));
+    return makeCurrent(current);
+  }
+
+  /**
+   * Makes {@code span} current in the current context; neither this nor the scope's closing ever
+   * throws (failures are logged).
+   */
+  static SpanScope makeCurrent(Span span) {
+    Context context;
+    try {
+      context = Context.current().with(span);
+    } catch (RuntimeException | LinkageError e) {
+      Guard.failed(e, "make a span current");
+      return () -> {};
+    }
+    return makeCurrent(context);
   }
 
   /** Makes {@code context} current; the scope and its closing never throw (failures are logged). */

@@ -12,7 +12,6 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.tracefold.core.Lineage;
 import io.tracefold.core.LinkCollector;
 import io.tracefold.core.LinkLimits;
@@ -25,6 +24,7 @@ import org.axonframework.messaging.Message;
 import org.axonframework.messaging.annotation.HandlerEnhancerDefinition;
 import org.axonframework.messaging.annotation.MessageHandlingMember;
 import org.axonframework.messaging.annotation.WrappedMessageHandlingMember;
+import org.axonframework.tracing.SpanScope;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -109,7 +109,9 @@ final class ProjectionTracing implements HandlerEnhancerDefinition {
       if (claimed) {
         result = super.handle(message, target); // already current; the processor records a failure
       } else {
-        try (Scope ignored = span.makeCurrent()) {
+        // Neither making the span current nor closing its scope throws: only the handler's own
+        // exceptions reach the catch.
+        try (SpanScope ignored = OtelAxonSpan.makeCurrent(span)) {
           result = super.handle(message, target);
         } catch (Exception | Error e) {
           endFailed(span, e);
