@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Bounded in entries and in estimated bytes: the least recently used aggregates are forgotten
  * first (they then pay for their history once more). Aged: a state whose oldest lineage node is
- * older than {@code maxAgeMillis} is forgotten, so its history is emitted afresh into a trace the
- * backend still keeps.
+ * older than {@code maxAgeMillis} (or claims to be emitted that far in the future) is forgotten, so
+ * its history is emitted afresh into a trace the backend still keeps.
  */
 final class LineageCheckpoints {
 
@@ -84,7 +84,10 @@ final class LineageCheckpoints {
       if (lineage == null) {
         return Lineage.empty();
       }
-      if (lineage.emittedAtMillis() > 0 && clock.millis() - lineage.emittedAtMillis() > maxAgeMillis) {
+      long age = clock.millis() - lineage.emittedAtMillis();
+      // Emitted further in the future than the maximum age (a node's clock days ahead, a corrupt
+      // stored value) counts as aged too: it would otherwise never age out.
+      if (lineage.emittedAtMillis() > 0 && (age > maxAgeMillis || age < -maxAgeMillis)) {
         entries.remove(key);
         bytes -= bytesOf(lineage);
         return Lineage.empty();

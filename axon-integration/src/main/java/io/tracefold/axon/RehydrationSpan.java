@@ -54,8 +54,6 @@ final class RehydrationSpan extends ForwardingSpan {
   }
 
   private void recordFirst(AggregateTracing tracing, DomainEventMessage<?> message, Set<Class<?>> snapshotTypes) {
-    // First message: the initializeState span is current in the OpenTelemetry context now.
-    otelSpan = io.opentelemetry.api.trace.Span.current();
     ReconstructionRecorder current = rehydration.newRecorder(tracing, aggregateType, aggregateId);
     recorder = current;
     current.record(message, snapshotTypes.contains(message.getPayloadType()));
@@ -63,7 +61,12 @@ final class RehydrationSpan extends ForwardingSpan {
 
   @Override
   public SpanScope makeCurrent() {
+    io.opentelemetry.api.trace.Span before = currentOtelSpan();
     SpanScope scope = super.makeCurrent();
+    io.opentelemetry.api.trace.Span after = currentOtelSpan();
+    // The initializeState span's own OpenTelemetry span; none if the delegate made none current (a
+    // no-op span factory): the span around it (a command's) is never linked or remembered instead.
+    otelSpan = after != before ? after : io.opentelemetry.api.trace.Span.getInvalid();
     RehydrationSpan previous = CURRENT.get();
     CURRENT.set(this);
     LoadSpan.markRehydrated();
@@ -78,6 +81,15 @@ final class RehydrationSpan extends ForwardingSpan {
   public org.axonframework.tracing.Span recordException(Throwable t) {
     failed = true; // Axon's runSupplier reports the load's own failure here before end()
     return super.recordException(t);
+  }
+
+  private static io.opentelemetry.api.trace.Span currentOtelSpan() {
+    try {
+      return io.opentelemetry.api.trace.Span.current();
+    } catch (RuntimeException | LinkageError e) {
+      Guard.failed(e, "read the current span");
+      return io.opentelemetry.api.trace.Span.getInvalid();
+    }
   }
 
   @Override

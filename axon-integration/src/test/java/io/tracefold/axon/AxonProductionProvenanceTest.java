@@ -31,6 +31,8 @@ import javax.sql.DataSource;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Provenance where users run Tracefold: head sampling by trace-id ratio (Spring Boot's default is
@@ -127,8 +129,10 @@ class AxonProductionProvenanceTest {
     }
   }
 
-  @Test
-  void rehydration_lineageOlderThanMaxAge_isEmittedAfreshIntoALiveTrace() {
+  /** Older than the maximum age, or (a node's clock days ahead, a corrupt value) as far in the future. */
+  @ParameterizedTest
+  @ValueSource(ints = {25, -25})
+  void rehydration_lineageOlderThanMaxAge_isEmittedAfreshIntoALiveTrace(int hoursLater) {
     MutableClock clock = new MutableClock();
     try (AxonTestApp app =
         AxonTestApp.start(
@@ -143,7 +147,7 @@ class AxonProductionProvenanceTest {
       app.load(ORDER);
       assertThat(app.lastRehydration(ORDER).getAttributes().get(LINEAGE_SPANS)).isNull();
 
-      clock.advance(Duration.ofHours(25));
+      clock.advance(Duration.ofHours(hoursLater));
       app.load(ORDER);
       SpanData load = app.lastRehydration(ORDER);
       // Two full nodes and the tail node over the 44 events after them.
