@@ -46,6 +46,10 @@ public final class JdbcProjectionLineageStore implements ProjectionLineageStore 
   /** The longest projection name or entity id stored as it is; longer ones are stored as a digest. */
   static final int MAX_KEY_LENGTH = 200;
 
+  // Stands for a stored value longer than Lineage.MAX_ENCODED_LENGTH: not text, so it decodes to
+  // the empty lineage counted corrupt.
+  private static final Object OVERSIZED = new Object();
+
   private final DataSource dataSource;
   private final String table;
 
@@ -116,18 +120,21 @@ public final class JdbcProjectionLineageStore implements ProjectionLineageStore 
 
   @Override
   public @Nullable EntityLineage load(String projection, String entityId) {
+    // The value is bounded before it leaves the database: an oversized row (written by something
+    // else) is never transferred, it decodes as corrupt and the next update replaces it.
     String sql =
-        "SELECT lineage, first_event_id, last_event_id, version FROM " + table
-            + " WHERE projection = ? AND entity_id = ?";
+        "SELECT CASE WHEN CHAR_LENGTH(lineage) <= ? THEN lineage END, first_event_id, last_event_id, version,"
+            + " CHAR_LENGTH(lineage) FROM " + table + " WHERE projection = ? AND entity_id = ?";
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setString(1, key(projection));
-      statement.setString(2, key(entityId));
+      statement.setInt(1, Lineage.MAX_ENCODED_LENGTH);
+      statement.setString(2, key(projection));
+      statement.setString(3, key(entityId));
       try (ResultSet row = statement.executeQuery()) {
         if (!row.next()) {
           return null;
         }
-        Lineage lineage = Lineage.decode(row.getString(1));
+        Lineage lineage = row.getLong(5) > Lineage.MAX_ENCODED_LENGTH ? Lineage.decode(OVERSIZED) : Lineage.decode(row.getString(1));
         if (lineage.firstEventId() == null && lineage.lastEventId() == null) {
           // A first-version row: its anchor is in the columns.
           lineage = lineage.anchoredTo(row.getString(2), row.getString(3));

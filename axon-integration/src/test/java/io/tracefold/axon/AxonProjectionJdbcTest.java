@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.tracefold.core.Lineage;
 import io.tracefold.core.testing.ProvenanceGraph;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -54,6 +56,29 @@ class AxonProjectionJdbcTest {
       assertThat(reach.contributors()).hasSize(156).isEqualTo(second.eventSpanKeys("o-1"));
       assertThat(graph.maxLinksPerSpan()).isLessThanOrEqualTo(128);
     }
+  }
+
+  @Test
+  void jdbcLineageStore_oversizedStoredValue_isNotReadButCountedCorruptAndReplaced() throws SQLException {
+    DataSource db = TestPostgres.newDatabase();
+    JdbcProjectionLineageStore store = JdbcProjectionLineageStore.create(db);
+    store.createSchema();
+    Lineage small = Lineage.empty().anchoredTo("e-1", "e-1");
+    assertThat(store.save("P", "ok", null, small)).isTrue();
+    assertThat(store.save("P", "big", null, small)).isTrue();
+    try (Connection connection = db.getConnection(); Statement statement = connection.createStatement()) {
+      statement.executeUpdate("UPDATE " + JdbcProjectionLineageStore.DEFAULT_TABLE
+          + " SET lineage = repeat('x', " + (Lineage.MAX_ENCODED_LENGTH + 1) + ") WHERE entity_id = 'big'");
+    }
+
+    EntityLineage read = store.load("P", "big");
+    assertThat(read).isNotNull();
+    assertThat(read.lineage().isEmpty()).isTrue();
+    assertThat(read.lineage().corrupt()).isEqualTo(1);
+    assertThat(store.load("P", "ok").lineage()).isEqualTo(small);
+    // The next update replaces it (compare-and-set on the version read).
+    assertThat(store.save("P", "big", read, small)).isTrue();
+    assertThat(store.load("P", "big").lineage()).isEqualTo(small);
   }
 
   @Test
