@@ -7,6 +7,8 @@ import java.util.function.Function;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the read-model entity an event touches: a named payload property (record component,
@@ -15,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class EntityIdResolver {
 
+  private static final Logger LOGGER = LoggerFactory.getLogger("io.tracefold");
   private static final Function<Object, Object> NONE = payload -> null;
 
   private final String property;
@@ -22,7 +25,20 @@ final class EntityIdResolver {
       new ClassValue<>() {
         @Override
         protected Function<Object, Object> computeValue(Class<?> type) {
-          return accessor(type, property);
+          Function<Object, Object> accessor;
+          try {
+            accessor = accessor(type, property);
+          } catch (RuntimeException | LinkageError e) {
+            // e.g. a signature naming a class missing at run time: this type stays untraced
+            accessor = NONE;
+          }
+          if (accessor == NONE) {
+            // Once per payload type: a misspelt idProperty would otherwise leave a projection
+            // untraced without a word.
+            LOGGER.warn("Tracefold: payload type {} has no property '{}' (@TracedProjection idProperty);"
+                + " its events are handled untraced", type.getName(), property);
+          }
+          return accessor;
         }
       };
 
@@ -47,7 +63,7 @@ final class EntityIdResolver {
       }
       Object id = accessors.get(payload.getClass()).apply(payload);
       return id == null ? null : id.toString();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       return null;
     }
   }

@@ -125,25 +125,39 @@ public final class JdbcProjectionLineageStore implements ProjectionLineageStore 
     String sql =
         "SELECT CASE WHEN CHAR_LENGTH(lineage) <= ? THEN lineage END, first_event_id, last_event_id, version,"
             + " CHAR_LENGTH(lineage) FROM " + table + " WHERE projection = ? AND entity_id = ?";
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setInt(1, Lineage.MAX_ENCODED_LENGTH);
-      statement.setString(2, key(projection));
-      statement.setString(3, key(entityId));
-      try (ResultSet row = statement.executeQuery()) {
-        if (!row.next()) {
-          return null;
+    try (Connection connection = dataSource.getConnection()) {
+      // Under a savepoint too: on PostgreSQL a failing read (a missing table or grant, a statement
+      // timeout) would otherwise abort the read model's transaction that shares the connection.
+      Savepoint savepoint = connection.getAutoCommit() ? null : connection.setSavepoint();
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        statement.setInt(1, Lineage.MAX_ENCODED_LENGTH);
+        statement.setString(2, key(projection));
+        statement.setString(3, key(entityId));
+        EntityLineage read;
+        try (ResultSet row = statement.executeQuery()) {
+          read = row.next() ? read(row) : null;
         }
-        Lineage lineage = row.getLong(5) > Lineage.MAX_ENCODED_LENGTH ? Lineage.decode(OVERSIZED) : Lineage.decode(row.getString(1));
-        if (lineage.firstEventId() == null && lineage.lastEventId() == null) {
-          // A first-version row: its anchor is in the columns.
-          lineage = lineage.anchoredTo(row.getString(2), row.getString(3));
+        release(connection, savepoint);
+        return read;
+      } catch (SQLException | RuntimeException e) {
+        if (savepoint != null) {
+          connection.rollback(savepoint);
         }
-        return EntityLineage.of(lineage, row.getLong(4));
+        throw e;
       }
     } catch (SQLException e) {
       throw new IllegalStateException("could not read lineage of " + projection + "/" + AggregateTracing.boundedId(entityId), e);
     }
+  }
+
+  private static EntityLineage read(ResultSet row) throws SQLException {
+    Lineage lineage =
+        row.getLong(5) > Lineage.MAX_ENCODED_LENGTH ? Lineage.decode(OVERSIZED) : Lineage.decode(row.getString(1));
+    if (lineage.firstEventId() == null && lineage.lastEventId() == null) {
+      // A first-version row: its anchor is in the columns.
+      lineage = lineage.anchoredTo(row.getString(2), row.getString(3));
+    }
+    return EntityLineage.of(lineage, row.getLong(4));
   }
 
   @Override

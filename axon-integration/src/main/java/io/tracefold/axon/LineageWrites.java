@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Within a unit of work (a processor's batch, or a command with subscribing processors) an
  * entity's lineage is read once and updated in memory by every event of the batch; it is written
  * when the unit of work prepares to commit, so inside the read model's transaction when the store
- * shares it, and not at all when the batch rolls back (a retried batch records nothing twice).
+ * shares it, and not at all when the batch rolls back (a retried batch records nothing twice); the
+ * in-memory store, which shares no transaction, is written after the commit.
  * Every write compares and sets the version that was read; when another writer (a segment or node)
  * won, this batch's contributors are recorded into the winner's lineage and the write is retried,
  * so no contributor is lost. Failures are logged once per cause and never reach the unit of work.
@@ -57,7 +58,14 @@ final class LineageWrites {
     }
     Batch batch = unitOfWork.getOrComputeResource(RESOURCE, key -> {
       Batch created = new Batch();
-      unitOfWork.onPrepareCommit(u -> created.flushAll());
+      if (store instanceof InMemoryProjectionLineageStore) {
+        // Shares no transaction: written once the unit of work has committed, so a batch whose
+        // commit fails (and that is delivered again) records nothing twice.
+        unitOfWork.afterCommit(u -> created.flushAll());
+      } else {
+        // Inside the read model's transaction when the store shares it.
+        unitOfWork.onPrepareCommit(u -> created.flushAll());
+      }
       return created;
     });
     Entry entry = batch.get(projection, entityId);

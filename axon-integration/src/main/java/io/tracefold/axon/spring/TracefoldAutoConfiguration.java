@@ -38,6 +38,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationContext;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.AnnotationUtils;
@@ -109,8 +110,11 @@ public final class TracefoldAutoConfiguration {
   @ConditionalOnSingleCandidate(DataSource.class)
   static class JdbcLineageStoreConfiguration {
 
+    // After Flyway, Liquibase and Spring's SQL scripts: a migration that creates the table first
+    // finds it absent, and ours then finds it present.
     @Bean
     @ConditionalOnMissingBean
+    @DependsOnDatabaseInitialization
     ProjectionLineageStore projectionLineageStore(DataSource dataSource) {
       JdbcProjectionLineageStore store =
           JdbcProjectionLineageStore.create(new TransactionAwareDataSourceProxy(dataSource));

@@ -164,6 +164,28 @@ class TracefoldAutoConfigurationTest {
   }
 
   @Test
+  void projectionLineageStore_afterTheApplicationsSchemaMigration_whichOwnsTheTable() throws Exception {
+    javax.sql.DataSource db = io.tracefold.axon.TestPostgresAccess.newDatabase();
+    tracefoldOnly()
+        .withConfiguration(AutoConfigurations.of(
+            org.springframework.boot.autoconfigure.sql.init.SqlInitializationAutoConfiguration.class))
+        .withBean(javax.sql.DataSource.class, () -> db)
+        .withPropertyValues("spring.sql.init.mode=always", "spring.sql.init.schema-locations=classpath:tracefold-migration.sql")
+        .run(context -> {
+          ProjectionLineageStore store = context.getBean(ProjectionLineageStore.class);
+          assertThat(context).hasNotFailed();
+          // The migration ran first (it would fail on a table we had created), ours found the table.
+          assertThat(store.save("P", "e", null, io.tracefold.core.Lineage.empty().anchoredTo("a", "a"))).isTrue();
+          try (java.sql.Connection connection = db.getConnection();
+              java.sql.ResultSet row = connection.createStatement().executeQuery(
+                  "SELECT created_by_migration FROM " + JdbcProjectionLineageStore.DEFAULT_TABLE)) {
+            assertThat(row.next()).isTrue();
+            assertThat(row.getBoolean(1)).isTrue();
+          }
+        });
+  }
+
+  @Test
   @ExtendWith(OutputCaptureExtension.class)
   void inMemoryLineageBesidePersistentTokens_warnsNamingTheProcessingGroup(CapturedOutput output) {
     // Any token store but the in-memory one keeps tokens across a restart (here a stand-in).
