@@ -148,8 +148,9 @@ final class LineageWrites {
           EventContexts.offer(collector, event, EventContexts.sequenceOf(event, 0));
         }
         Lineage base = entry.reset || theirs == null ? Lineage.empty() : theirs.lineage();
+        // A lineage started afresh begins with this batch's first event (kept if base has one).
         entry.current = tracefold.link(Span.getInvalid(), collector, base, entry.options)
-            .anchoredTo(entry.lastEventId, entry.lastEventId);
+            .anchoredTo(entry.firstEventId, entry.lastEventId);
         entry.expected = theirs;
       }
       Guard.failed(null, "write a projection lineage in " + MAX_ATTEMPTS + " attempts (racing writers)");
@@ -168,6 +169,7 @@ final class LineageWrites {
     // The batch's events (Axon holds them for the unit of work anyway): their contexts are read
     // again only when a lost race makes this batch record them into another writer's lineage.
     final List<EventMessage<?>> recorded = new ArrayList<>();
+    @Nullable String firstEventId;
     @Nullable String lastEventId;
     boolean reset;
     boolean dirty;
@@ -192,6 +194,9 @@ final class LineageWrites {
      */
     void record(Lineage next, EventMessage<?> event, boolean reset) {
       current = next;
+      if (reset || firstEventId == null) {
+        firstEventId = event.getIdentifier(); // the first event since the lineage started afresh
+      }
       lastEventId = event.getIdentifier();
       this.reset |= reset;
       dirty = true;
