@@ -25,20 +25,21 @@ final class EntityIdResolver {
       new ClassValue<>() {
         @Override
         protected Function<Object, Object> computeValue(Class<?> type) {
-          Function<Object, Object> accessor;
           try {
-            accessor = accessor(type, property);
+            Function<Object, Object> accessor = accessor(type, property);
+            if (accessor == NONE) {
+              // Once per payload type (a misspelt idProperty would otherwise leave a projection
+              // untraced without a word); INFO: a projection may handle id-less events on purpose.
+              LOGGER.info("Tracefold: payload type {} has no property '{}' (@TracedProjection idProperty);"
+                  + " its events are handled untraced", type.getName(), property);
+            }
+            return accessor;
           } catch (RuntimeException | LinkageError e) {
-            // e.g. a signature naming a class missing at run time: this type stays untraced
-            accessor = NONE;
+            // e.g. a signature naming a class missing at run time
+            LOGGER.warn("Tracefold: property '{}' of payload type {} cannot be read ({});"
+                + " its events are handled untraced", property, type.getName(), e.toString());
+            return NONE;
           }
-          if (accessor == NONE) {
-            // Once per payload type: a misspelt idProperty would otherwise leave a projection
-            // untraced without a word.
-            LOGGER.warn("Tracefold: payload type {} has no property '{}' (@TracedProjection idProperty);"
-                + " its events are handled untraced", type.getName(), property);
-          }
-          return accessor;
         }
       };
 

@@ -141,7 +141,11 @@ public final class JdbcProjectionLineageStore implements ProjectionLineageStore 
         return read;
       } catch (SQLException | RuntimeException e) {
         if (savepoint != null) {
-          connection.rollback(savepoint);
+          try {
+            connection.rollback(savepoint);
+          } catch (SQLException rollback) {
+            e.addSuppressed(rollback); // the read's own failure is the one to report
+          }
         }
         throw e;
       }

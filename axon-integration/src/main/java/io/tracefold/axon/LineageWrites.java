@@ -194,6 +194,9 @@ final class LineageWrites {
      */
     void record(Lineage next, EventMessage<?> event, boolean reset) {
       current = next;
+      if (reset) {
+        recorded.clear(); // the lineage starts afresh with this event: earlier ones are not in it
+      }
       if (reset || firstEventId == null) {
         firstEventId = event.getIdentifier(); // the first event since the lineage started afresh
       }

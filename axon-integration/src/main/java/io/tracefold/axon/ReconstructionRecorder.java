@@ -197,6 +197,11 @@ final class ReconstructionRecorder {
     collector.addMissing(sequence - Math.max(state.coveredSequence(), -1));
   }
 
+  /** Returns whether the remembered lineage proved not to describe this stream. */
+  boolean discarded() {
+    return discarded;
+  }
+
   /** Hands the collector back to this thread for its next reconstruction; only once. */
   private void releaseCollector() {
     if (released) {

@@ -2,6 +2,7 @@ package io.tracefold.axon;
 
 import io.tracefold.core.Lineage;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.tracing.Span;
 import org.axonframework.tracing.SpanScope;
@@ -79,8 +80,25 @@ final class RehydrationSpan extends ForwardingSpan {
 
   @Override
   public org.axonframework.tracing.Span recordException(Throwable t) {
-    failed = true; // Axon's runSupplier reports the load's own failure here before end()
+    failed = true; // the load's own failure, reported before end()
     return super.recordException(t);
+  }
+
+  /**
+   * Axon's own default, except that an {@link Error} (a linkage error in an upcaster, a stack
+   * overflow in a handler) is recorded as a failed load too, not only an exception.
+   */
+  @Override
+  public <T> T runSupplier(Supplier<T> supplier) {
+    start();
+    try (SpanScope ignored = makeCurrent()) {
+      return supplier.get();
+    } catch (RuntimeException | Error e) {
+      recordException(e);
+      throw e;
+    } finally {
+      end();
+    }
   }
 
   private static io.opentelemetry.api.trace.Span currentOtelSpan() {
@@ -100,7 +118,7 @@ final class RehydrationSpan extends ForwardingSpan {
         Lineage next = current.finish(otelSpan, false, !failed);
         if (!failed) {
           rehydration.remember(aggregateType, aggregateId, next, otelSpan.getSpanContext());
-        } else if (next.isEmpty()) {
+        } else if (current.discarded()) {
           rehydration.forget(aggregateType, aggregateId); // the stream proved foreign before failing
         }
       } catch (RuntimeException | LinkageError e) {
