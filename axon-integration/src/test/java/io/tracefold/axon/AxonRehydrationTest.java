@@ -234,4 +234,48 @@ class AxonRehydrationTest {
   private static DomainEventMessage<?> event(long sequence, Object payload, Map<String, ?> metaData) {
     return new GenericDomainEventMessage<>("Order", "o-1", sequence, payload, metaData);
   }
+  /**
+   * Hand-wired with a repository span factory on a no-op {@code SpanFactory}: the initializeState
+   * span has no OpenTelemetry span of its own, so the span around the load (here a client's) is
+   * neither linked nor given entity attributes, and the load works.
+   */
+  @Test
+  void rehydration_noOpRepositorySpans_neverLinksTheEnclosingSpan() {
+    io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter exporter =
+        io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
+    try (io.opentelemetry.sdk.OpenTelemetrySdk otel = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+        .setTracerProvider(io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+            .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(exporter)).build())
+        .build()) {
+      AxonTracefold tracefold = AxonTracefold.create(otel);
+      org.axonframework.config.Configurer configurer = org.axonframework.config.DefaultConfigurer.defaultConfiguration()
+          .configureAggregate(Order.class)
+          .configureEmbeddedEventStore(c -> new InMemoryEventStorageEngine());
+      tracefold.configureModule(configurer);
+      configurer.registerComponent(org.axonframework.modelling.command.RepositorySpanFactory.class,
+          c -> tracefold.repositorySpanFactory(org.axonframework.modelling.command.DefaultRepositorySpanFactory.builder()
+              .spanFactory(org.axonframework.tracing.NoOpSpanFactory.INSTANCE).build()));
+      org.axonframework.config.Configuration config = configurer.start();
+      try {
+        config.commandGateway().sendAndWait(new Order.PlaceOrder("o-1"));
+        config.commandGateway().sendAndWait(new Order.AddItems("o-1", 3));
+        io.opentelemetry.api.trace.Span outer = otel.getTracer("test").spanBuilder("client.load").startSpan();
+        try (Scope ignored = outer.makeCurrent()) {
+          Order order = org.axonframework.messaging.unitofwork.DefaultUnitOfWork.startAndGet(null)
+              .executeWithResult(() -> config.repository(Order.class).load("o-1").invoke(o -> o))
+              .getPayload();
+          assertThat(order.getItems()).isEqualTo(3);
+        } finally {
+          outer.end();
+        }
+        SpanData client = exporter.getFinishedSpanItems().stream()
+            .filter(s -> s.getName().equals("client.load")).findFirst().orElseThrow();
+        assertThat(client.getLinks()).isEmpty();
+        assertThat(client.getAttributes().get(ENTITY_TYPE)).isNull();
+        assertThat(client.getAttributes().get(EVENTS)).isNull();
+      } finally {
+        config.shutdown();
+      }
+    }
+  }
 }
