@@ -212,46 +212,21 @@ final class ReconstructionRecorder {
   }
 
   /**
-   * A reconstruction that failed part-way (a throwing handler, upcaster or store): links what the
-   * lineage it started from and the events read so far reach, and returns that lineage unchanged
-   * (empty if the stream proved foreign): a part of the stream proves nothing about the rest, and
-   * no aggregate was built from it.
-   */
-  private Lineage finishIncomplete(Span span) {
-    if (span.isRecording()) {
-      span.setAttribute(ENTITY_TYPE, aggregateType);
-      span.setAttribute(ENTITY_ID, AggregateTracing.boundedId(aggregateId));
-      if (errors > 0) {
-        span.setAttribute(ERRORS, errors);
-      }
-      if (discarded) {
-        span.setAttribute(LINEAGE_DISCARDED, true);
-      }
-    }
-    if (discarded && skipped > 0) {
-      collector.addMissing(skipped);
-    }
-    tracefold.link(span, collector, state, tracing.reconstructionOptions(false, 0));
-    releaseCollector();
-    return state;
-  }
-
-  /**
    * Records the stream, links {@code span} to every contributor and returns the lineage to
    * remember (the empty lineage when the remembered one proved foreign after covered events were
    * skipped: the next reconstruction then reads everything again).
    *
    * @param seal whether the lineage must hand everything on as peaks (snapshots)
    * @param complete whether the whole stream was read; a load that failed part-way (a throwing
-   *     handler, upcaster or store) is no sign of a shorter stream: its lineage is kept as it was
+   *     handler, upcaster or store) links what it read, but is no sign of a shorter stream and
+   *     returns the lineage it started from (empty if the stream proved foreign): no aggregate was
+   *     built from it
    */
   Lineage finish(Span span, boolean seal, boolean complete) {
     try {
       flushCovered();
-      if (!complete) {
-        return finishIncomplete(span);
-      }
-      if (!discarded && !state.isEmpty() && Math.max(lastSequence, snapshotSequence) < state.coveredSequence()) {
+      if (complete && !discarded && !state.isEmpty()
+          && Math.max(lastSequence, snapshotSequence) < state.coveredSequence()) {
         discarded = true; // the stream is shorter than the lineage claims
         state = Lineage.empty();
       }
@@ -285,6 +260,10 @@ final class ReconstructionRecorder {
       if (lateDiscard) {
         releaseCollector();
         return Lineage.empty();
+      }
+      if (!complete) {
+        releaseCollector();
+        return state;
       }
       String first = snapshotSequence < 0 ? streamFirstId : null;
       String last = lastSequence >= 0 && lastSequence == next.coveredSequence() ? lastId : next.lastEventId();
