@@ -10,6 +10,8 @@ import java.sql.Statement;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ProjectionLineageStore} in a relational table, meant for the database of the read
@@ -50,8 +52,12 @@ public final class JdbcProjectionLineageStore implements ProjectionLineageStore 
   // the empty lineage counted corrupt.
   private static final Object OVERSIZED = new Object();
 
+  private static final Logger LOGGER = LoggerFactory.getLogger("io.tracefold");
+
   private final DataSource dataSource;
   private final String table;
+  // False once the database proved to lack CHAR_LENGTH: reads are then unbounded.
+  private volatile boolean boundedReads = true;
 
   private JdbcProjectionLineageStore(DataSource dataSource, String table) {
     this.dataSource = dataSource;
@@ -120,38 +126,72 @@ public final class JdbcProjectionLineageStore implements ProjectionLineageStore 
 
   @Override
   public @Nullable EntityLineage load(String projection, String entityId) {
-    // The value is bounded before it leaves the database: an oversized row (written by something
-    // else) is never transferred, it decodes as corrupt and the next update replaces it.
-    String sql =
-        "SELECT CASE WHEN CHAR_LENGTH(lineage) <= ? THEN lineage END, first_event_id, last_event_id, version,"
-            + " CHAR_LENGTH(lineage) FROM " + table + " WHERE projection = ? AND entity_id = ?";
     try (Connection connection = dataSource.getConnection()) {
-      // Under a savepoint too: on PostgreSQL a failing read (a missing table or grant, a statement
-      // timeout) would otherwise abort the read model's transaction that shares the connection.
-      Savepoint savepoint = connection.getAutoCommit() ? null : connection.setSavepoint();
-      try (PreparedStatement statement = connection.prepareStatement(sql)) {
-        statement.setInt(1, Lineage.MAX_ENCODED_LENGTH);
-        statement.setString(2, key(projection));
-        statement.setString(3, key(entityId));
+      try {
+        return load(connection, projection, entityId, boundedReads);
+      } catch (SQLException e) {
+        if (!boundedReads || !isSyntaxError(e)) {
+          throw e;
+        }
+        // A database without CHAR_LENGTH (SQL Server has LEN): read unbounded from now on, if
+        // that works (a missing table fails both ways and is reported as it is).
         EntityLineage read;
-        try (ResultSet row = statement.executeQuery()) {
-          read = row.next() ? read(row) : null;
+        try {
+          read = load(connection, projection, entityId, false);
+        } catch (SQLException unbounded) {
+          e.addSuppressed(unbounded);
+          throw e;
         }
-        release(connection, savepoint);
+        boundedReads = false;
+        LOGGER.warn("Tracefold: table {} read without a length bound: the database has no CHAR_LENGTH ({})",
+            table, e.toString());
         return read;
-      } catch (SQLException | RuntimeException e) {
-        if (savepoint != null) {
-          try {
-            connection.rollback(savepoint);
-          } catch (SQLException rollback) {
-            e.addSuppressed(rollback); // the read's own failure is the one to report
-          }
-        }
-        throw e;
       }
     } catch (SQLException e) {
       throw new IllegalStateException("could not read lineage of " + projection + "/" + AggregateTracing.boundedId(entityId), e);
     }
+  }
+
+  private @Nullable EntityLineage load(Connection connection, String projection, String entityId, boolean bounded)
+      throws SQLException {
+    // Bounded before it leaves the database: an oversized row (written by something else) is never
+    // transferred, it decodes as corrupt and the next update replaces it.
+    String sql = bounded
+        ? "SELECT CASE WHEN CHAR_LENGTH(lineage) <= ? THEN lineage END, first_event_id, last_event_id, version,"
+            + " CHAR_LENGTH(lineage) FROM " + table + " WHERE projection = ? AND entity_id = ?"
+        : "SELECT lineage, first_event_id, last_event_id, version, 0 FROM " + table
+            + " WHERE projection = ? AND entity_id = ?";
+    // Under a savepoint too: on PostgreSQL a failing read (a missing table or grant, a statement
+    // timeout) would otherwise abort the read model's transaction that shares the connection.
+    Savepoint savepoint = connection.getAutoCommit() ? null : connection.setSavepoint();
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      int parameter = 1;
+      if (bounded) {
+        statement.setInt(parameter++, Lineage.MAX_ENCODED_LENGTH);
+      }
+      statement.setString(parameter++, key(projection));
+      statement.setString(parameter, key(entityId));
+      EntityLineage read;
+      try (ResultSet row = statement.executeQuery()) {
+        read = row.next() ? read(row) : null;
+      }
+      release(connection, savepoint);
+      return read;
+    } catch (SQLException | RuntimeException e) {
+      if (savepoint != null) {
+        try {
+          connection.rollback(savepoint);
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback); // the read's own failure is the one to report
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static boolean isSyntaxError(SQLException e) {
+    String state = e.getSQLState();
+    return e instanceof java.sql.SQLSyntaxErrorException || (state != null && state.startsWith("42"));
   }
 
   private static EntityLineage read(ResultSet row) throws SQLException {

@@ -4,6 +4,7 @@ import static io.tracefold.axon.AxonProjectionTest.latestUpdate;
 import static io.tracefold.axon.AxonProjectionTest.withProjection;
 import static io.tracefold.core.TracefoldAttributes.ERRORS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.tracefold.core.Lineage;
@@ -79,6 +80,46 @@ class AxonProjectionJdbcTest {
     // The next update replaces it (compare-and-set on the version read).
     assertThat(store.save("P", "big", read, small)).isTrue();
     assertThat(store.load("P", "big").lineage()).isEqualTo(small);
+  }
+
+  @Test
+  void jdbcLineageStore_databaseWithoutCharLength_readsUnboundedAndStillReportsAMissingTable() throws SQLException {
+    DataSource db = TestPostgres.newDatabase();
+    // A database that does not know CHAR_LENGTH (SQL Server spells it LEN).
+    DataSource noCharLength = (DataSource) java.lang.reflect.Proxy.newProxyInstance(
+        DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+          Object result = invoke(db, method, args);
+          if (!(result instanceof Connection)) {
+            return result;
+          }
+          Connection connection = (Connection) result;
+          return java.lang.reflect.Proxy.newProxyInstance(
+              Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (p, m, a) -> {
+                if (m.getName().equals("prepareStatement") && String.valueOf(a[0]).contains("CHAR_LENGTH")) {
+                  throw new java.sql.SQLSyntaxErrorException("'CHAR_LENGTH' is not a recognized built-in function name.", "42000");
+                }
+                return invoke(connection, m, a);
+              });
+        });
+    JdbcProjectionLineageStore store = JdbcProjectionLineageStore.create(noCharLength);
+    store.createSchema();
+    Lineage lineage = Lineage.empty().anchoredTo("e-1", "e-1");
+    assertThat(store.save("P", "e", null, lineage)).isTrue();
+    assertThat(store.load("P", "e").lineage()).isEqualTo(lineage);
+    assertThat(store.load("P", "e").version()).isZero();
+    assertThat(store.load("P", "other")).isNull();
+    // A missing table still fails the read (both forms fail; nothing is taken for granted).
+    JdbcProjectionLineageStore missing = JdbcProjectionLineageStore.create(noCharLength, "no_such_table");
+    assertThatThrownBy(() -> missing.load("P", "e")).isInstanceOf(IllegalStateException.class)
+        .hasRootCauseInstanceOf(java.sql.SQLSyntaxErrorException.class);
+  }
+
+  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   @Test
