@@ -66,47 +66,50 @@ PARSE_FIX = (
 
 # What would close the Axon targets (from JFR profiles of the benchmarks; see NOTES below).
 REHYDRATION_SMALL_FIX = (
-    "Paired run (3 JVMs per side): about 0.7 us per load over the peer, fixed per load. In the "
-    "steady state a load of 10 events skips every event unread and links one span (the tail node "
-    "the first sampled load emitted over the 10 contributors). What remains: the entity and count "
-    "attributes (zero counts are now left off, absent meaning 0: A/B 0.947 of before with the lock "
-    "change below), the two span wrappers and their thread-locals, the recorder, and the checkpoint "
-    "lock, taken twice per load (three times before). A JFR profile shows no single Tracefold hot "
-    "spot. What would close it: fewer attributes on the span (each costs the SDK a lock, a boxed "
-    "value and a map entry), e.g. the entity attributes set on the span builder before start.")
+    "Paired runs (3 JVMs per side) of the same code on 2026-12-04 gave 1.086x and 1.107x the peer "
+    "(forks within 1.42-1.53x plain): about 0.6 us per load over the peer, fixed per load, at the "
+    "limit within this machine's run-to-run spread. In the steady state a load of 10 events skips "
+    "every event unread and links one span (the tail node the first sampled load emitted over the "
+    "10 contributors). What remains: the entity and count attributes (zero counts are left off, "
+    "absent meaning 0), the two span wrappers and their thread-locals, the recorder, and the "
+    "checkpoint lock, taken twice per load. A JFR profile shows no single Tracefold hot spot. "
+    "What would close it: fewer attributes on the span (each costs the SDK a lock, a boxed value "
+    "and a map entry), e.g. the entity attributes set on the span builder before start.")
 REHYDRATION_PENDING_FIX = (
-    "Paired run (3 JVMs per side): 1,000 events met (1.01x peer, 1.00x plain); at 10,000 the gap "
-    "is about 20 ns per replayed event though a steady-state load allocates as much as plain Axon "
-    "(+7 KB of link records) and reads no covered event's metadata. JFR shows it inside Axon's own "
-    "replay loop (AnnotatedAggregate.publish), into which the JIT inlines Tracefold's per-event "
-    "hook: with the hook's first-message and slow paths moved out of line (A/B, 3 JVMs per side: "
-    "0.965 of before) and covered events counted in bulk, what remains is the thread-local lookup "
-    "and the call chain. What would close it: no per-event hook at all in the steady state (the "
-    "event stream wrapped per load instead of the shared aggregate model consulted per event), "
-    "which needs a hook on the event store or the repository that Axon's configuration does not "
-    "offer without replacing the user's component.")
+    "Paired runs (3 JVMs per side) swing by about 5% from one run to the next here (the A/A copy "
+    "differs from Tracefold by as much): on 2026-12-04 n = 1,000 gave 1.02x and 1.09x plain "
+    "(1.04x and 1.06x the peer), n = 10,000 1.09x and 1.12x plain (1.06x and 1.00x the peer, "
+    "whose own ratio to plain moved from 1.03x to 1.12x). A steady-state load allocates as much "
+    "as plain Axon (+7 KB of link records) and reads no covered event's metadata; JFR puts the "
+    "rest inside Axon's own replay loop (AnnotatedAggregate.publish), into which the JIT inlines "
+    "Tracefold's per-event hook (a thread-local lookup and a compare). What would close it: no "
+    "per-event hook at all in the steady state (the event stream wrapped per load instead of the "
+    "shared aggregate model consulted per event), which needs a hook on the event store or the "
+    "repository that Axon's configuration does not offer without replacing the user's component; "
+    "and more JVMs per side to tell a 2% target from this spread.")
 REHYDRATION_ALLOC_FIX = (
     "The SDK's link records (24 B each plus the list's growth) are the floor of linking directly; "
     "since the tail node a steady-state load links 1, 8 and 79 spans at n = 10, 1,000 and 10,000. "
     "Tracefold's own per-load allocation in the steady state does not depend on n.")
 JDBC_FIX = (
-    "Paired run (3 JVMs per side, each with its own embedded PostgreSQL): 1.03x plain at 1,000 "
-    "events with the peer at 1.02x; at 10 events 1.07x with the forks 1.02-1.15 and the A/A copy "
-    "1.09x: each JVM's own database makes a load's 0.5 ms vary more than the limit. A steady-state "
+    "Paired run (3 JVMs per side, each with its own embedded PostgreSQL): 1.03x plain at 10 "
+    "events (forks 1.01-1.06; the A/A copy 1.06x) and 1.05x at 1,000 (forks 1.03-1.09; the A/A "
+    "copy 1.03x): each JVM's own database makes a load vary more than the limit. A steady-state "
     "load reads no covered event's metadata (never deserialised for provenance), so what remains "
-    "is the in-memory constant (about 0.7 us) on a 500 us load; the limit sits inside this "
+    "is the in-memory constant (under 1 us) on a 250 us to 6 ms load; the limit sits inside this "
     "machine's noise for a load that reads from PostgreSQL.")
 PROJECTION_FIX = (
-    "Paired run (3 JVMs per side): the peer alone is 1.86x plain here (a process span per event), "
-    "so 2.0x would leave Tracefold about 0.4 us over the peer; it spends about 3 us. Its update is "
-    "one span too (it takes over the processor's span), but a root one linked to the event, "
-    "renamed, with entity and count attributes; the entity's lineage is read and written in the "
-    "unit of work; the span links the event, the forest peaks (2 to 5), the tail node and up to 7 "
-    "pending contributors, each made into a SpanContext and link attributes again per update (a "
-    "JFR profile puts 10% of the update there and 10% in emitting the tail node every 8th update "
-    "and a full node every 128th). Caching the materialised contributors would break the 48 bytes "
-    "per pending contributor. Closing it is a change of the provenance model: link the entity's "
-    "previous update span instead of its lineage (linear depth, broken by any unsampled update).")
+    "Paired runs (3 JVMs per side): the peer alone is 1.77x-1.82x plain here (a process span per "
+    "event), Tracefold 2.69x-2.81x. Its update is one span too (it takes over the processor's "
+    "span): with the lineage step removed (a variant jar, paired) it was 1.81x plain, below the "
+    "peer; the lineage step costs about 3 us of 8. It reads and writes the entity's lineage in "
+    "the unit of work, and links the event, the forest peaks (2 to 5), the tail node and up to 7 "
+    "pending contributors; every 8th update emits a tail node re-linking about 64 pending "
+    "contributors, every 128th a full node. 2.0x would leave the lineage step about 0.5 us, not "
+    "reachable with a lossless lineage of logarithmic depth per update: closing it is a change of "
+    "the provenance model (e.g. linking the entity's previous update span: linear depth, broken "
+    "by any unsampled update) or of the target. Chained tail nodes would save about 5 links per "
+    "update (about 4%) at up to 3 more hops.")
 WRITE_FIX = (
     "Paired run (3 JVMs per side): the peer is 2.03x plain, Tracefold 0.90x the peer (1.82x plain; "
     "its A/A copy 1.73x): both start 12 spans per command, dispatch, handler and one publish span "
