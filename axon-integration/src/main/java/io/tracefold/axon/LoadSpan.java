@@ -71,11 +71,7 @@ final class LoadSpan extends ForwardingSpan {
   @Override
   public SpanScope makeCurrent() {
     SpanScope scope = super.makeCurrent();
-    try {
-      otelSpan = io.opentelemetry.api.trace.Span.current();
-    } catch (RuntimeException | LinkageError e) {
-      Guard.failed(e, "read the current span"); // the scope opened above is still closed below
-    }
+    otelSpan = OtelAxonSpan.currentOrInvalid(); // never throws: the scope above is closed below
     LoadSpan previous = CURRENT.get();
     CURRENT.set(this);
     return () -> {

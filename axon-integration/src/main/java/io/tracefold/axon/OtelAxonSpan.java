@@ -46,6 +46,16 @@ final class OtelAxonSpan implements org.axonframework.tracing.Span {
     return makeCurrent(current);
   }
 
+  /** Returns the current OpenTelemetry span, or the invalid span if reading it fails (logged). */
+  static Span currentOrInvalid() {
+    try {
+      return Span.current();
+    } catch (RuntimeException | LinkageError e) {
+      Guard.failed(e, "read the current span");
+      return Span.getInvalid();
+    }
+  }
+
   /**
    * Makes {@code span} current in the current context; neither this nor the scope's closing ever
    * throws (failures are logged).

@@ -62,9 +62,9 @@ final class RehydrationSpan extends ForwardingSpan {
 
   @Override
   public SpanScope makeCurrent() {
-    io.opentelemetry.api.trace.Span before = currentOtelSpan();
+    io.opentelemetry.api.trace.Span before = OtelAxonSpan.currentOrInvalid();
     SpanScope scope = super.makeCurrent();
-    io.opentelemetry.api.trace.Span after = currentOtelSpan();
+    io.opentelemetry.api.trace.Span after = OtelAxonSpan.currentOrInvalid();
     // The initializeState span's own OpenTelemetry span; none if the delegate made none current (a
     // no-op span factory): the span around it (a command's) is never linked or remembered instead.
     otelSpan = after != before ? after : io.opentelemetry.api.trace.Span.getInvalid();
@@ -98,15 +98,6 @@ final class RehydrationSpan extends ForwardingSpan {
       throw e;
     } finally {
       end();
-    }
-  }
-
-  private static io.opentelemetry.api.trace.Span currentOtelSpan() {
-    try {
-      return io.opentelemetry.api.trace.Span.current();
-    } catch (RuntimeException | LinkageError e) {
-      Guard.failed(e, "read the current span");
-      return io.opentelemetry.api.trace.Span.getInvalid();
     }
   }
 
