@@ -1,5 +1,6 @@
 package io.tracefold.axon;
 
+import java.util.function.Supplier;
 import org.axonframework.tracing.Span;
 import org.axonframework.tracing.SpanScope;
 
@@ -13,6 +14,22 @@ abstract class ForwardingSpan implements Span {
 
   ForwardingSpan(Span delegate) {
     this.delegate = delegate;
+  }
+
+  /**
+   * Axon's own {@code runSupplier}, except that an {@link Error} (a linkage error in an upcaster, a
+   * stack overflow in a handler) is recorded on the span too, not only an exception.
+   */
+  final <T> T runSupplierRecordingErrors(Supplier<T> supplier) {
+    start();
+    try (SpanScope ignored = makeCurrent()) {
+      return supplier.get();
+    } catch (RuntimeException | Error e) {
+      recordException(e);
+      throw e;
+    } finally {
+      end();
+    }
   }
 
   @Override

@@ -178,14 +178,27 @@ public final class JdbcProjectionLineageStore implements ProjectionLineageStore 
       release(connection, savepoint);
       return read;
     } catch (SQLException | RuntimeException e) {
-      if (savepoint != null) {
-        try {
-          connection.rollback(savepoint);
-        } catch (SQLException rollback) {
-          e.addSuppressed(rollback); // the read's own failure is the one to report
-        }
-      }
+      rollback(connection, savepoint, e);
       throw e;
+    }
+  }
+
+  /**
+   * Undoes just our statement after {@code failure}, so the read model's transaction is not
+   * aborted by it; a failing rollback is added to {@code failure}, which stays the one reported.
+   *
+   * @return false if the rollback failed
+   */
+  private static boolean rollback(Connection connection, @Nullable Savepoint savepoint, Exception failure) {
+    if (savepoint == null) {
+      return true;
+    }
+    try {
+      connection.rollback(savepoint);
+      return true;
+    } catch (SQLException rollback) {
+      failure.addSuppressed(rollback);
+      return false;
     }
   }
 
@@ -232,11 +245,8 @@ public final class JdbcProjectionLineageStore implements ProjectionLineageStore 
         release(connection, savepoint);
         return stored;
       } catch (SQLException e) {
-        // Undo just our statement, so the read model's transaction is not aborted by it.
-        if (savepoint != null) {
-          connection.rollback(savepoint);
-        }
-        if (expected == null && isUniqueViolation(e)) {
+        boolean undone = rollback(connection, savepoint, e);
+        if (undone && expected == null && isUniqueViolation(e)) {
           return false; // another writer inserted the row first: a lost race, not a failure
         }
         throw e;

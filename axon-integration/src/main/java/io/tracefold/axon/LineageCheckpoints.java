@@ -87,7 +87,7 @@ final class LineageCheckpoints {
       long age = clock.millis() - lineage.emittedAtMillis();
       // Emitted further in the future than the maximum age (a node's clock days ahead, a corrupt
       // stored value) counts as aged too: it would otherwise never age out.
-      if (lineage.emittedAtMillis() > 0 && (age > maxAgeMillis || age < -maxAgeMillis)) {
+      if (lineage.emittedAtMillis() > 0 && Math.abs(age) > maxAgeMillis) {
         entries.remove(key);
         bytes -= bytesOf(lineage);
         return Lineage.empty();

@@ -48,9 +48,8 @@ final class LoadSpan extends ForwardingSpan {
 
   @Override
   public <T> T runSupplier(Supplier<T> supplier) {
-    // Span's own default, plus a look at the loaded aggregate's type.
-    start();
-    try (SpanScope ignored = makeCurrent()) {
+    // Span's own default (Errors recorded too), plus a look at the loaded aggregate's type.
+    return runSupplierRecordingErrors(() -> {
       T result = supplier.get();
       if (result instanceof Aggregate) {
         try {
@@ -60,12 +59,7 @@ final class LoadSpan extends ForwardingSpan {
         }
       }
       return result;
-    } catch (RuntimeException | Error e) {
-      recordException(e);
-      throw e;
-    } finally {
-      end();
-    }
+    });
   }
 
   @Override

@@ -80,25 +80,14 @@ final class RehydrationSpan extends ForwardingSpan {
 
   @Override
   public org.axonframework.tracing.Span recordException(Throwable t) {
-    failed = true; // the load's own failure, reported before end()
+    failed = true; // the load's own failure (an Error too: see runSupplier), reported before end()
     return super.recordException(t);
   }
 
-  /**
-   * Axon's own default, except that an {@link Error} (a linkage error in an upcaster, a stack
-   * overflow in a handler) is recorded as a failed load too, not only an exception.
-   */
+  /** Span's own default, except that an Error counts as a failed load too. */
   @Override
   public <T> T runSupplier(Supplier<T> supplier) {
-    start();
-    try (SpanScope ignored = makeCurrent()) {
-      return supplier.get();
-    } catch (RuntimeException | Error e) {
-      recordException(e);
-      throw e;
-    } finally {
-      end();
-    }
+    return runSupplierRecordingErrors(supplier);
   }
 
   @Override
