@@ -5,6 +5,8 @@ import io.tracefold.axon.provenance.ProvenanceException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,14 +21,16 @@ import org.springframework.util.MimeType;
 /**
  * The {@code tracefold} Actuator endpoint, read-only: {@code GET /actuator/tracefold/{type}/{id}}
  * answers which commands built an aggregate (from its events in the event store) or what the
- * lineage store knows about a {@code @TracedProjection} entity; {@code ?from=N} reads a long
- * stream's next page; {@code GET /actuator/tracefold} lists the types it answers for. A browser
+ * lineage store knows about a {@code @TracedProjection} entity (an id may contain {@code /}: the
+ * rest of the path is the id); {@code ?from=N} reads a long stream's next page; {@code GET /actuator/tracefold} lists the types it answers for. A browser
  * ({@code Accept: text/html}) gets a self-contained HTML page, anything else JSON.
  *
  * <p>Like Spring Boot's other sensitive endpoints it is not exposed unless listed in
  * {@code management.endpoints.web.exposure.include}. Bad questions are answered with a JSON (or
  * HTML) error and status 400 (malformed input), 404 (unknown type or id, id of another type) or
- * 503 (store unavailable), never an exception page.
+ * 503 (store unavailable), never an exception page. A store failure is logged with its stack
+ * trace the first time its exception type (the innermost cause's) occurs, later in one line: a
+ * probe polling a store that is down does not flood the log.
  */
 // Only read operations, so read-only whatever access is granted; no defaultAccess attribute (Spring
 // Boot 3.4+), which would not compile against the Boot 3.3 line Tracefold supports.
@@ -36,6 +40,9 @@ public final class TracefoldEndpoint {
   private static final Logger LOGGER = LoggerFactory.getLogger(TracefoldEndpoint.class);
   private static final MimeType JSON = MimeType.valueOf("application/json");
   private static final MimeType HTML = MimeType.valueOf("text/html;charset=UTF-8");
+  // Exception types whose stack trace was logged; bounded (a store throws a handful of types).
+  private static final int MAX_LOGGED_TYPES = 64;
+  private static final Set<Class<?>> LOGGED_TYPES = ConcurrentHashMap.newKeySet();
 
   private final Provenance provenance;
 
@@ -87,11 +94,20 @@ public final class TracefoldEndpoint {
 
   /**
    * Returns the provenance of aggregate or projection entity {@code id} of {@code type}, from
-   * sequence {@code from} on (aggregates; default 0).
+   * sequence {@code from} on (aggregates; default 0); {@code id} is the rest of the path, so an id
+   * containing {@code /} is asked for as it is ({@code /actuator/tracefold/Order/tenant-1/o-17}).
    */
   @ReadOperation(producesFrom = Format.class)
   public WebEndpointResponse<Object> provenance(
-      @Selector String type, @Selector String id, @Nullable String from, Format format) {
+      @Selector String type,
+      @Selector(match = Selector.Match.ALL_REMAINING) String[] id,
+      @Nullable String from,
+      Format format) {
+    return provenance(type, String.join("/", id), from, format);
+  }
+
+  /** The answer for one id (the web operation above joins the path's segments into it). */
+  WebEndpointResponse<Object> provenance(String type, String id, @Nullable String from, Format format) {
     return answer(format, () -> {
       if (provenance.entityTypes().contains(type) && !provenance.aggregateTypes().contains(type)) {
         if (from != null) {
@@ -146,9 +162,23 @@ public final class TracefoldEndpoint {
 
   /** Logs the cause and answers 503 without it: store errors may name hosts, users or SQL. */
   private static WebEndpointResponse<Object> failed(Format format, Throwable e) {
-    LOGGER.warn("Tracefold's provenance endpoint could not answer", e);
+    if (LOGGED_TYPES.size() < MAX_LOGGED_TYPES && LOGGED_TYPES.add(rootCause(e).getClass())) {
+      LOGGER.warn("Tracefold's provenance endpoint could not answer", e);
+    } else {
+      LOGGER.warn("Tracefold's provenance endpoint could not answer (again; stack trace logged before): {}", e.toString());
+      LOGGER.debug("Tracefold's provenance endpoint could not answer", e);
+    }
     return error(format, ProvenanceException.Reason.STORE_FAILED,
         "the provenance could not be read now (the cause is in the application's log)");
+  }
+
+  /** Returns the innermost cause of {@code e} (the store's own exception), within 16 hops. */
+  private static Throwable rootCause(Throwable e) {
+    Throwable root = e;
+    for (int i = 0; i < 16 && root.getCause() != null && root.getCause() != root; i++) {
+      root = root.getCause();
+    }
+    return root;
   }
 
   private static WebEndpointResponse<Object> error(Format format, ProvenanceException.Reason reason, String message) {

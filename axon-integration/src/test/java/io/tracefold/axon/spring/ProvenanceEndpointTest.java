@@ -205,6 +205,27 @@ class ProvenanceEndpointTest {
   }
 
   @Test
+  void idContainingSlashes_answeredForTheWholeRestOfThePath() throws Exception {
+    ShopApplication.Client client = new ShopApplication.Client(context);
+    client.send(new ShopOrder.OpenOrder("tenant-7/o-5"));
+    client.send(new ShopOrder.AddItems("tenant-7/o-5", 1));
+
+    HttpResponse<String> aggregate = get("/actuator/tracefold/ShopOrder/tenant-7/o-5", "application/json");
+    assertThat(aggregate.statusCode()).as(aggregate.body()).isEqualTo(200);
+    JsonNode json = JSON.readTree(aggregate.body());
+    assertThat(json.get("id").asText()).isEqualTo("tenant-7/o-5");
+    assertThat(json.get("lastSequence").asLong()).isEqualTo(1);
+
+    HttpResponse<String> entity = get("/actuator/tracefold/ShopOrderSummary/tenant-7/o-5", "application/json");
+    assertThat(entity.statusCode()).as(entity.body()).isEqualTo(200);
+    assertThat(JSON.readTree(entity.body()).get("contributors").asLong()).isEqualTo(2);
+
+    // Only the first segment after the type is not enough: "tenant-7" is no order.
+    assertError(get("/actuator/tracefold/ShopOrder/tenant-7", "application/json"), 404, "unknown-id",
+        "no events for ShopOrder 'tenant-7'");
+  }
+
+  @Test
   void index_listsTheTypesItAnswersFor() throws Exception {
     JsonNode json = JSON.readTree(get("/actuator/tracefold", "application/json").body());
     assertThat(json.get("aggregateTypes").toString()).isEqualTo("[\"ShopOrder\"]");

@@ -7,10 +7,13 @@ import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * When the provenance API and the {@code tracefold} endpoint are declared: the API always (with
@@ -104,6 +107,37 @@ class TracefoldEndpointAutoConfigurationTest {
         assertThat(context).getFailure().rootCause()
             .isInstanceOf(InvalidConfigurationPropertyValueException.class)
             .hasMessageContaining("tracefold.provenance.max-commands"));
+  }
+
+  /** The store's own exception type in the test below: no other test's failures share it. */
+  private static final class StoreDown extends IllegalStateException {
+    StoreDown(String message) {
+      super(message);
+    }
+  }
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void endpoint_storeKeepsFailing_stackTraceLoggedOnceThenOneLinePerRequest(CapturedOutput output) {
+    InMemoryEventStorageEngine failing = new InMemoryEventStorageEngine() {
+      @Override
+      public DomainEventStream readEvents(String aggregateIdentifier, long firstSequenceNumber) {
+        throw new StoreDown("connection refused: db.internal:5432");
+      }
+    };
+    TracefoldEndpoint endpoint =
+        new TracefoldEndpoint(Provenance.builder(EmbeddedEventStore.builder().storageEngine(failing).build()).build());
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(endpoint.provenance("Order", "o-" + i, null, TracefoldEndpoint.Format.JSON).getStatus())
+          .isEqualTo(503);
+    }
+
+    String log = output.getAll();
+    String cause = "Caused by: " + StoreDown.class.getName();
+    assertThat(log.split(java.util.regex.Pattern.quote(cause), -1)).as(log).hasSize(2); // one stack trace
+    assertThat(log.split("could not answer \\(again", -1)).as(log).hasSize(3); // then one line each
+    assertThat(log).contains("StoreDown: connection refused: db.internal:5432");
   }
 
   private static boolean hasEndpointAccess() {
