@@ -66,27 +66,32 @@ PARSE_FIX = (
 
 # What would close the Axon targets (from JFR profiles of the benchmarks; see NOTES below).
 REHYDRATION_SMALL_FIX = (
-    "Paired runs (3 JVMs per side) of the same code on 2026-12-04 gave 1.086x and 1.107x the peer "
-    "(forks within 1.42-1.53x plain): about 0.6 us per load over the peer, fixed per load, at the "
-    "limit within this machine's run-to-run spread. In the steady state a load of 10 events skips "
-    "every event unread and links one span (the tail node the first sampled load emitted over the "
-    "10 contributors). What remains: the entity and count attributes (zero counts are left off, "
-    "absent meaning 0), the two span wrappers and their thread-locals, the recorder, and the "
-    "checkpoint lock, taken twice per load. A JFR profile shows no single Tracefold hot spot. "
-    "What would close it: fewer attributes on the span (each costs the SDK a lock, a boxed value "
-    "and a map entry), e.g. the entity attributes set on the span builder before start.")
+    "Paired runs of the same code on 2026-12-04 gave 1.086x, 1.107x (3 JVMs per side) and 1.08x "
+    "(5 JVMs per side, recorded here) the peer, 1.48x-1.50x plain: about 0.45-0.6 us per load over "
+    "the peer, fixed per load, at the limit within this machine's run-to-run spread. In the steady "
+    "state a load of 10 events skips every event unread and links one span (the tail node the "
+    "first sampled load emitted over the 10 contributors). What remains: the entity and count "
+    "attributes (zero counts are left off, absent meaning 0), the two span wrappers and their "
+    "thread-locals, the recorder, and the checkpoint lock, taken twice per load. A JFR profile "
+    "shows no single Tracefold hot spot. What would close it: fewer attributes on the span (each "
+    "costs the SDK a lock and a map entry after start), e.g. the entity attributes set on the span "
+    "builder before start.")
 REHYDRATION_PENDING_FIX = (
-    "Paired runs (3 JVMs per side) swing by about 5% from one run to the next here (the A/A copy "
-    "differs from Tracefold by as much): on 2026-12-04 n = 1,000 gave 1.02x and 1.09x plain "
-    "(1.04x and 1.06x the peer), n = 10,000 1.09x and 1.12x plain (1.06x and 1.00x the peer, "
-    "whose own ratio to plain moved from 1.03x to 1.12x). A steady-state load allocates as much "
-    "as plain Axon (+7 KB of link records) and reads no covered event's metadata; JFR puts the "
-    "rest inside Axon's own replay loop (AnnotatedAggregate.publish), into which the JIT inlines "
-    "Tracefold's per-event hook (a thread-local lookup and a compare). What would close it: no "
-    "per-event hook at all in the steady state (the event stream wrapped per load instead of the "
-    "shared aggregate model consulted per event), which needs a hook on the event store or the "
-    "repository that Axon's configuration does not offer without replacing the user's component; "
-    "and more JVMs per side to tell a 2% target from this spread.")
+    "Paired runs of the same code on 2026-12-04 (two with 3, two with 5 JVMs per side) gave, "
+    "against the peer, 1.04x, 1.06x, 1.10x and 1.02x at n = 1,000 (the 1.10x run had one "
+    "Tracefold JVM at 1.27x while its A/A twin's five sat at 0.98x-1.06x plain) and 1.06x, 1.00x, "
+    "1.08x and 1.10x at n = 10,000 (recorded here: 1.11x plain, the A/A twin 1.09x, forks "
+    "1.05x-1.19x). JVMs of one side, plain's too, disagree by up to 13% at n = 10,000 with "
+    "identical B/op (per-JVM B/op above: Tracefold's JVMs allocate what plain Axon does plus the "
+    "link records, so no lost scalar replacement): the spread is compiled code, not allocation. A JFR profile "
+    "of n = 10,000 puts under 0.3% of the samples in Tracefold's per-event hook (a thread-local "
+    "lookup and a compare, covered events counted in bulk); the rest of the difference lies in "
+    "Axon's own replay code (AnnotatedAggregateModel.publish, its stream pipeline and the "
+    "reflective identifier read, each a little slower) as the JIT compiles it one model layer "
+    "deeper, behind TracedAggregateModel. What would close it: no model layer (the event stream "
+    "wrapped per load instead), which needs a hook on the event store or the repository that "
+    "Axon's configuration does not offer without replacing the user's component; and, to tell a "
+    "2% limit, more JVMs per side than this 2-core machine runs in a session.")
 REHYDRATION_ALLOC_FIX = (
     "The SDK's link records (24 B each plus the list's growth) are the floor of linking directly; "
     "since the tail node a steady-state load links 1, 8 and 79 spans at n = 10, 1,000 and 10,000. "
@@ -501,6 +506,23 @@ def render_paired(simple, paired, out):
     out.append("|---|" + "---:|" * 8)
     out += lines
     out.append("")
+    # Bytes per operation of each JVM (recorded since the paired run measures them): a JVM that
+    # allocates more than its siblings compiled the same code differently.
+    notes = []
+    for key in keys:
+        sides = paired[key]
+        parts = []
+        for method, label in (("plainAxon", "plain"), ("peer", "peer"), ("tracefold", "Tracefold"),
+                              ("tracefoldAA", "A/A")):
+            forks = sides.get(method, {}).get("forkBytesPerOp")
+            if forks:
+                low, high = min(forks), max(forks)
+                parts.append(f"{label} {fmt(low)}" + (f"–{fmt(high)}" if high != low else ""))
+        if parts:
+            notes.append(f"{key[1] or '—'}: " + ", ".join(parts))
+    if notes:
+        out.append("B/op per JVM in the paired run (exact; a JVM above its siblings compiled the same code "
+                   "without some scalar replacement): " + "; ".join(notes) + ".\n")
 
 
 def load(results_dir):

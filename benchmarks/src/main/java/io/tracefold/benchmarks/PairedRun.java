@@ -47,7 +47,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * PAIRED_WARMUP_S} (default 20), {@code PAIRED_MEASURE_S} (60), {@code PAIRED_SLICE_MS} (20), {@code
  * PAIRED_FORKS} (1): JVMs per side, all in the same rotation; JVMs of one side compile the code
  * differently (at 10,000 events, JVMs of the same side measured up to 8% apart), so a ratio of
- * a few percent needs several.
+ * a few percent needs several. Each fork's bytes allocated per operation (its measuring thread's,
+ * exact) are printed and recorded beside its time ({@code forkBytesPerOp}): a fork that allocates
+ * more than its siblings compiled the code differently (e.g. without scalar replacement).
  * Not a JMH benchmark and not part of the library.
  */
 public final class PairedRun {
@@ -167,6 +169,7 @@ public final class PairedRun {
       double ratio = perOp / comparatorPerOp;
       long ops = forks.stream().mapToLong(side -> side.ops(-1)).sum();
       StringBuilder forkNanos = new StringBuilder();
+      StringBuilder forkBytes = new StringBuilder();
       double low = Double.MAX_VALUE;
       double high = 0;
       for (Side fork : forks) {
@@ -174,10 +177,12 @@ public final class PairedRun {
         low = Math.min(low, nanos / comparatorPerOp);
         high = Math.max(high, nanos / comparatorPerOp);
         forkNanos.append(forkNanos.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.2f", nanos));
+        forkBytes.append(forkBytes.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.1f", fork.bytesPerOp()));
       }
       System.out.printf(Locale.ROOT, "  %-14s %12.3f us/op  %9d ops  ratio to %s %.3f (blocks %.3f-%.3f%s)%n",
           group.getKey(), perOp / 1000, ops, comparatorName, ratio, ratios[0], ratios[BLOCKS - 1],
           forks.size() > 1 ? String.format(Locale.ROOT, "; %d forks %.3f-%.3f", forks.size(), low, high) : "");
+      System.out.printf(Locale.ROOT, "  %-14s per fork: us/op [%s], B/op [%s]%n", "", forkNanos, forkBytes);
       StringBuilder blocks = new StringBuilder();
       for (double b : blockNanos) {
         blocks.append(blocks.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.2f", b));
@@ -185,9 +190,9 @@ public final class PairedRun {
       json.append(String.format(Locale.ROOT,
           "{\"benchmark\":\"%s\",\"params\":\"%s\",\"method\":\"%s\",\"nsPerOp\":%.2f,\"ops\":%d,"
               + "\"sliceMs\":%d,\"warmupS\":%d,\"measureS\":%d,\"blockNsPerOp\":[%s],"
-              + "\"forks\":%d,\"forkNsPerOp\":[%s]}%n",
+              + "\"forks\":%d,\"forkNsPerOp\":[%s],\"forkBytesPerOp\":[%s]}%n",
           benchmark, params, group.getKey(), perOp, ops, sliceMillis, warmupS, measureS, blocks,
-          forks.size(), forkNanos));
+          forks.size(), forkNanos, forkBytes));
     }
     if (out != null) {
       Files.writeString(Path.of(out), json, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
@@ -208,6 +213,7 @@ public final class PairedRun {
     final Writer commands;
     final long[] ops = new long[BLOCKS];
     final long[] nanos = new long[BLOCKS];
+    long measuredBytes;
 
     Side(String method, Process process) {
       this.method = method;
@@ -242,6 +248,7 @@ public final class PairedRun {
       if (block >= 0) {
         ops[block] += Long.parseLong(parts[1]);
         nanos[block] += Long.parseLong(parts[2]);
+        measuredBytes += Long.parseLong(parts[3]);
       }
     }
 
@@ -253,6 +260,11 @@ public final class PairedRun {
 
     long ops(int block) {
       return block >= 0 ? ops[block] : Arrays.stream(ops).sum();
+    }
+
+    /** Bytes the worker's thread allocated per operation over the measurement (exact, like -prof gc). */
+    double bytesPerOp() {
+      return (double) measuredBytes / Math.max(1, ops(-1));
     }
 
     double nanosPerOp(int block) {
@@ -297,10 +309,13 @@ public final class PairedRun {
     out.println("ready");
     long sink = 0;
     int slices = 0;
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     String line;
     while ((line = commands.readLine()) != null && !line.equals("quit")) {
       long millis = Long.parseLong(line.substring(4));
       long ops = 0;
+      long bytesBefore = threads.getCurrentThreadAllocatedBytes();
       long begin = System.nanoTime();
       long end = begin + millis * 1_000_000L;
       long now;
@@ -310,7 +325,8 @@ public final class PairedRun {
         ops++;
         now = System.nanoTime();
       } while (now < end);
-      out.println("done " + ops + " " + (now - begin));
+      long bytes = threads.getCurrentThreadAllocatedBytes() - bytesBefore;
+      out.println("done " + ops + " " + (now - begin) + " " + bytes);
       if (++slices % SLICES_PER_ITERATION == 0) {
         call(state, TearDown.class, Level.Iteration);
         call(state, Setup.class, Level.Iteration);
