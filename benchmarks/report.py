@@ -116,12 +116,19 @@ PROJECTION_FIX = (
     "by any unsampled update) or of the target. Chained tail nodes would save about 5 links per "
     "update (about 4%) at up to 3 more hops.")
 WRITE_FIX = (
-    "Paired run (3 JVMs per side): the peer is 2.03x plain, Tracefold 0.90x the peer (1.82x plain; "
-    "its A/A copy 1.73x): both start 12 spans per command, dispatch, handler and one publish span "
-    "per event. With setEventPublishSpans(false) (tracefoldNoPublishSpans, same run) events carry "
-    "the handler span's context and no publish span is made: 1.47x plain, 0.73x the peer, target "
-    "met. It is a setting, not the default: the default keeps one span per event, as Axon's own "
-    "module does, and a reconstruction then links per event rather than per command.")
+    "Paired runs of the same code on 2026-12-04: 3 JVMs per side gave Tracefold 0.90x the peer "
+    "(1.82x plain), 4 JVMs per side (recorded here) 0.914x (1.88x plain; its A/A copy 0.905x the "
+    "peer): at the 0.9 limit within this machine's run-to-run spread. The peer is 2.03x-2.06x "
+    "plain: both start 12 spans per command, dispatch, handler and one publish span per event, and "
+    "a span with attributes costs the SDK about 0.5 KB of attribute tables alone (OpenTelemetry "
+    "1.68's AttributesMap: 16 slots and a 64-entry hash table per span); Tracefold's own objects "
+    "are a small share of the 20 KB per command it allocates above plain Axon (JFR allocation "
+    "profile). With setEventPublishSpans(false) (tracefoldNoPublishSpans, same runs) events carry "
+    "the handler span's context and no publish span is made: 1.47x and 1.56x plain, 0.73x and "
+    "0.76x the peer. It is a setting, not the default: the default keeps one span per event, as "
+    "Axon's own module does, and a reconstruction then links per event rather than per command. "
+    "What would close 1.5x plain by default: giving up per-event publish spans by default, a "
+    "product decision.")
 
 TARGETS = [
     {
