@@ -70,14 +70,8 @@ class TracefoldEndpointAutoConfigurationTest {
 
   @Test
   void endpoint_storeFails_503WithoutTheCauseInTheAnswer() {
-    InMemoryEventStorageEngine failing = new InMemoryEventStorageEngine() {
-      @Override
-      public DomainEventStream readEvents(String aggregateIdentifier, long firstSequenceNumber) {
-        throw new IllegalStateException("FATAL: password authentication failed for user \"app\" at db.internal");
-      }
-    };
-    TracefoldEndpoint endpoint =
-        new TracefoldEndpoint(Provenance.builder(EmbeddedEventStore.builder().storageEngine(failing).build()).build());
+    TracefoldEndpoint endpoint = endpointOnStoreFailingWith(
+        new IllegalStateException("FATAL: password authentication failed for user \"app\" at db.internal"));
 
     WebEndpointResponse<Object> json = endpoint.provenance("Order", "o-1", null, TracefoldEndpoint.Format.JSON);
     WebEndpointResponse<Object> html = endpoint.provenance("Order", "o-1", null, TracefoldEndpoint.Format.HTML);
@@ -109,6 +103,17 @@ class TracefoldEndpointAutoConfigurationTest {
             .hasMessageContaining("tracefold.provenance.max-commands"));
   }
 
+  /** Returns an endpoint whose event store throws {@code failure} on every read. */
+  private static TracefoldEndpoint endpointOnStoreFailingWith(RuntimeException failure) {
+    InMemoryEventStorageEngine failing = new InMemoryEventStorageEngine() {
+      @Override
+      public DomainEventStream readEvents(String aggregateIdentifier, long firstSequenceNumber) {
+        throw failure;
+      }
+    };
+    return new TracefoldEndpoint(Provenance.builder(EmbeddedEventStore.builder().storageEngine(failing).build()).build());
+  }
+
   /** The store's own exception type in the test below: no other test's failures share it. */
   private static final class StoreDown extends IllegalStateException {
     StoreDown(String message) {
@@ -119,14 +124,7 @@ class TracefoldEndpointAutoConfigurationTest {
   @Test
   @ExtendWith(OutputCaptureExtension.class)
   void endpoint_storeKeepsFailing_stackTraceLoggedOnceThenOneLinePerRequest(CapturedOutput output) {
-    InMemoryEventStorageEngine failing = new InMemoryEventStorageEngine() {
-      @Override
-      public DomainEventStream readEvents(String aggregateIdentifier, long firstSequenceNumber) {
-        throw new StoreDown("connection refused: db.internal:5432");
-      }
-    };
-    TracefoldEndpoint endpoint =
-        new TracefoldEndpoint(Provenance.builder(EmbeddedEventStore.builder().storageEngine(failing).build()).build());
+    TracefoldEndpoint endpoint = endpointOnStoreFailingWith(new StoreDown("connection refused: db.internal:5432"));
 
     for (int i = 0; i < 3; i++) {
       assertThat(endpoint.provenance("Order", "o-" + i, null, TracefoldEndpoint.Format.JSON).getStatus())
