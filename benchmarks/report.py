@@ -79,12 +79,12 @@ REHYDRATION_SMALL_FIX = (
 REHYDRATION_PENDING_FIX = (
     "Paired runs of the same code on 2026-12-04 (two with 3, two with 5 JVMs per side) gave, "
     "against the peer, 1.04x, 1.06x, 1.10x and 1.02x at n = 1,000 (the 1.10x run had one "
-    "Tracefold JVM at 1.27x while its A/A twin's five sat at 0.98x-1.06x plain) and 1.06x, 1.00x, "
+    "Tracefold JVM at 1.27x the peer while its A/A twin's five sat at 0.98x-1.06x plain) and 1.06x, 1.00x, "
     "1.08x and 1.10x at n = 10,000 (recorded here: 1.11x plain, the A/A twin 1.09x, forks "
     "1.05x-1.19x). JVMs of one side, plain's too, disagree by up to 13% at n = 10,000 with "
     "identical B/op (per-JVM B/op above: Tracefold's JVMs allocate what plain Axon does plus the "
-    "link records, so no lost scalar replacement): the spread is compiled code, not allocation. A JFR profile "
-    "of n = 10,000 puts under 0.3% of the samples in Tracefold's per-event hook (a thread-local "
+    "link records, so no lost scalar replacement): the spread is compiled code, not allocation. "
+    "A JFR profile of n = 10,000 puts under 0.3% of the samples in Tracefold's per-event hook (a thread-local "
     "lookup and a compare, covered events counted in bulk); the rest of the difference lies in "
     "Axon's own replay code (AnnotatedAggregateModel.publish, its stream pipeline and the "
     "reflective identifier read, each a little slower) as the JIT compiles it one model layer "
@@ -121,8 +121,8 @@ WRITE_FIX = (
     "peer): at the 0.9 limit within this machine's run-to-run spread. The peer is 2.03x-2.06x "
     "plain: both start 12 spans per command, dispatch, handler and one publish span per event, and "
     "a span with attributes costs the SDK about 0.4 KB of attribute tables alone (OpenTelemetry "
-    "1.68's AttributesMap: three 16-slot arrays and a 32-entry hash table per span); Tracefold's own objects "
-    "are a small share of the 20 KB per command it allocates above plain Axon (JFR allocation "
+    "1.68's AttributesMap: three 16-slot arrays and a 32-entry hash table per span); Tracefold's "
+    "own objects are a small share of the 20 KB per command it allocates above plain Axon (JFR allocation "
     "profile). With setEventPublishSpans(false) (tracefoldNoPublishSpans, same runs) events carry "
     "the handler span's context and no publish span is made: 1.47x and 1.56x plain, 0.73x and "
     "0.76x the peer. It is a setting, not the default: the default keeps one span per event, as "
@@ -528,8 +528,8 @@ def render_paired(simple, paired, out):
         if parts:
             notes.append(f"{key[1] or '—'}: " + ", ".join(parts))
     if notes:
-        out.append("B/op per JVM in the paired run (exact; a JVM above its siblings compiled the same code "
-                   "without some scalar replacement): " + "; ".join(notes) + ".\n")
+        out.append("B/op per JVM in the paired run (exact; a JVM above its siblings compiled the same "
+                   "code without some scalar replacement): " + "; ".join(notes) + ".\n")
 
 
 def load(results_dir):

@@ -177,7 +177,8 @@ public final class PairedRun {
         low = Math.min(low, nanos / comparatorPerOp);
         high = Math.max(high, nanos / comparatorPerOp);
         forkNanos.append(forkNanos.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.2f", nanos));
-        forkBytes.append(forkBytes.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.1f", fork.bytesPerOp()));
+        forkBytes.append(forkBytes.length() == 0 ? "" : ",")
+            .append(String.format(Locale.ROOT, "%.1f", fork.bytesPerOp()));
       }
       System.out.printf(Locale.ROOT, "  %-14s %12.3f us/op  %9d ops  ratio to %s %.3f (blocks %.3f-%.3f%s)%n",
           group.getKey(), perOp / 1000, ops, comparatorName, ratio, ratios[0], ratios[BLOCKS - 1],

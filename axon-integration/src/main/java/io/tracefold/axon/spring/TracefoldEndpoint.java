@@ -22,8 +22,9 @@ import org.springframework.util.MimeType;
  * The {@code tracefold} Actuator endpoint, read-only: {@code GET /actuator/tracefold/{type}/{id}}
  * answers which commands built an aggregate (from its events in the event store) or what the
  * lineage store knows about a {@code @TracedProjection} entity (an id may contain {@code /}: the
- * rest of the path is the id); {@code ?from=N} reads a long stream's next page; {@code GET /actuator/tracefold} lists the types it answers for. A browser
- * ({@code Accept: text/html}) gets a self-contained HTML page, anything else JSON.
+ * rest of the path is the id); {@code ?from=N} reads a long stream's next page; {@code GET
+ * /actuator/tracefold} lists the types it answers for. A browser ({@code Accept: text/html}) gets
+ * a self-contained HTML page, anything else JSON.
  *
  * <p>Like Spring Boot's other sensitive endpoints it is not exposed unless listed in
  * {@code management.endpoints.web.exposure.include}. Bad questions are answered with a JSON (or
@@ -165,7 +166,8 @@ public final class TracefoldEndpoint {
     if (LOGGED_TYPES.size() < MAX_LOGGED_TYPES && LOGGED_TYPES.add(rootCause(e).getClass())) {
       LOGGER.warn("Tracefold's provenance endpoint could not answer", e);
     } else {
-      LOGGER.warn("Tracefold's provenance endpoint could not answer (again; stack trace logged before): {}", e.toString());
+      LOGGER.warn(
+          "Tracefold's provenance endpoint could not answer (again; stack trace logged before): {}", e.toString());
       LOGGER.debug("Tracefold's provenance endpoint could not answer", e);
     }
     return error(format, ProvenanceException.Reason.STORE_FAILED,
