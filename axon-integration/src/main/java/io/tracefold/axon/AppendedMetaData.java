@@ -44,13 +44,24 @@ final class AppendedMetaData extends AbstractMap<String, Object> {
       M message, String key1, String value1, @Nullable String key2, @Nullable String value2) {
     MetaData metaData = message.getMetaData();
     boolean two = key2 != null && value2 != null;
+    String k2 = two ? key2 : null;
+    String v2 = two ? value2 : null;
     if (metaData.isEmpty() || metaData.containsKey(key1) || (two && metaData.containsKey(key2))) {
       // Axon's merge: a single copy already when the metadata is empty, and it replaces entries.
-      return (M) message.andMetaData(
-          two ? Map.of(key1, value1, key2, value2) : Collections.singletonMap(key1, value1));
+      return axonMerge(message, key1, value1, k2, v2);
     }
-    return (M) message.withMetaData(
-        new MetaData(new AppendedMetaData(metaData, key1, value1, two ? key2 : null, two ? value2 : null)));
+    M appended = (M) message.withMetaData(new MetaData(new AppendedMetaData(metaData, key1, value1, k2, v2)));
+    // A message type whose withMetaData drops the given metadata (Axon's own
+    // LazyIdentifierDomainEventMessage does once its aggregate id is known) gets Axon's merge.
+    return appended.getMetaData().containsKey(key1) ? appended : axonMerge(message, key1, value1, k2, v2);
+  }
+
+  /** Returns {@code message.andMetaData(..)} of the entries ({@code key2} null: the first only). */
+  @SuppressWarnings("unchecked")
+  private static <M extends Message<?>> M axonMerge(
+      M message, String key1, String value1, @Nullable String key2, @Nullable String value2) {
+    return (M) message.andMetaData(
+        key2 == null || value2 == null ? Collections.singletonMap(key1, value1) : Map.of(key1, value1, key2, value2));
   }
 
   // HashMap's copy constructor, which MetaData uses, reads only size() and entrySet().

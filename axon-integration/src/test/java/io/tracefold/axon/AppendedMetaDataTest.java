@@ -40,6 +40,35 @@ class AppendedMetaDataTest {
     assertThat(event.getMetaData()).doesNotContainKey("traceparent");
   }
 
+  /**
+   * Like Axon's {@code AnnotatedAggregate.LazyIdentifierDomainEventMessage} once its aggregate id
+   * is known: {@code withMetaData} returns a copy with the old metadata, {@code andMetaData} merges.
+   */
+  private static final class IgnoringWithMetaData<T> extends GenericDomainEventMessage<T> {
+    IgnoringWithMetaData(T payload, Map<String, ?> metaData) {
+      super("Order", "o-1", 0, payload, metaData);
+    }
+
+    @Override
+    public GenericDomainEventMessage<T> withMetaData(Map<String, ?> newMetaData) {
+      return new GenericDomainEventMessage<>(getType(), getAggregateIdentifier(), getSequenceNumber(), getPayload(),
+          getMetaData(), getIdentifier(), getTimestamp());
+    }
+  }
+
+  @Test
+  void append_messageWhoseWithMetaDataDropsTheArgument_stillCarriesTheContext() {
+    IgnoringWithMetaData<String> event = new IgnoringWithMetaData<>("payload", AXON);
+
+    GenericDomainEventMessage<String> appended =
+        AppendedMetaData.append(event, "traceparent", "tp", "tracestate", "k=v");
+
+    assertThat(appended.getMetaData()).containsOnly(Map.entry("traceId", "c-1"), Map.entry("correlationId", "c-1"),
+        Map.entry("traceparent", "tp"), Map.entry("tracestate", "k=v"));
+    assertThat(appended.getIdentifier()).isEqualTo(event.getIdentifier());
+    assertThat(appended.getSequenceNumber()).isZero();
+  }
+
   @Test
   void append_twoEntries_sameMessageAsAndMetaData() {
     GenericDomainEventMessage<String> event = event(AXON);
